@@ -1,0 +1,3 @@
+"""CLI commands of the report stage."""
+
+from .app import app  # noqa: F401

@@ -1,0 +1,382 @@
+"""The shared vocabulary of planwatch: every stage reads and writes these types.
+
+Pure data, no I/O. The flow is::
+
+    ingest  → Plan (outline, indicators with typed targets, prose targets, projects,
+              achievements, review flags; every item carries the 1-based line it came from)
+    store   → Plan versions, regions, target adjustments, Observations (with revisions)
+    evaluate→ Finding (one per indicator × region × year × target)
+    report  → documents built from Findings
+
+Chinese planning terms used in names:
+
+- 规划纲要 (plan outline): :class:`Plan`.
+- 指标 (indicator): :class:`Indicator`, a row of an indicator table (表1, 表2).
+- 目标 (target): :class:`Target`, typed; a number alone is never a target.
+- 预期性 / 约束性 (anticipatory / binding): :class:`Attribute`.
+- 专栏 (box): an outline node of kind ``box``; holds projects and more targets.
+- 省下达 (assigned by the province): ``TargetKind.assigned``.
+- [16] (a bracketed figure): a five-year cumulative figure, ``TargetKind.cumulative_change``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+# ---------------------------------------------------------------- enumerations
+
+
+class TargetKind(StrEnum):
+    """What kind of commitment a target is; each kind has its own evaluation rule."""
+
+    level = "level"  # reach ≥ / ≤ / ≈ a value by the target year (9000, 93以上, 27以下, 75左右)
+    annual_growth = "annual_growth"  # average annual growth rate (年均增长 7以上)
+    cumulative_change = "cumulative_change"  # five-year total change ([16] 用水量降低)
+    comparative = "comparative"  # relative to another indicator (高于地区生产总值年均增长)
+    assigned = "assigned"  # value assigned later by a higher level (省下达指标)
+    maintain = "maintain"  # hold at least the base (167 → 167)
+    text = "text"  # nothing checkable could be read
+
+
+class Comparator(StrEnum):
+    """How an actual value is compared with a target value."""
+
+    at_least = "at_least"  # 以上, 不少于, 突破, 超过; plain value for higher-is-better
+    at_most = "at_most"  # 以下, 不超过, 控制在; plain value for lower-is-better
+    about = "about"  # 左右, 基本同步: within a tolerance band
+    between = "between"  # 1-2 (value .. value_max)
+    exactly = "exactly"
+
+
+class Direction(StrEnum):
+    """Which way is good for an indicator."""
+
+    higher_is_better = "higher_is_better"
+    lower_is_better = "lower_is_better"
+    neutral = "neutral"  # e.g. ≈ targets, where both ways away from the band are bad
+
+
+class Attribute(StrEnum):
+    """Indicator attribute (属性)."""
+
+    anticipatory = "anticipatory"  # 预期性
+    binding = "binding"  # 约束性
+
+
+ATTRIBUTE_LABELS: dict[str, str] = {"anticipatory": "预期性", "binding": "约束性"}
+
+
+class PathShape(StrEnum):
+    """Shape of the planned path from base to target."""
+
+    geometric = "geometric"  # compounding quantities: 亿元, 万人, 件
+    linear = "linear"  # shares and rates: %, 岁, 年
+
+
+class ObservationKind(StrEnum):
+    """What an observed value measures."""
+
+    level = "level"
+    annual_growth = "annual_growth"  # growth over the previous year, %
+    cumulative = "cumulative"  # change since the base year, %
+    text = "text"  # a qualitative statement (a rank, a phrase)
+
+
+class Bound(StrEnum):
+    """An observation that is a bound rather than a value (超129万人 → '>' 129)."""
+
+    above = ">"
+    below = "<"
+
+
+class Status(StrEnum):
+    """Evaluation status; the vocabulary of the national plan's mid-term evaluation."""
+
+    achieved = "achieved"  # 提前实现 (during the period) / 已实现 (at its end)
+    ahead = "ahead"  # 快于预期
+    on_track = "on_track"  # 基本符合预期
+    lagging = "lagging"  # 滞后
+    not_achieved = "not_achieved"  # 未实现 (at the end of a period)
+    no_data = "no_data"  # 无数据
+    pending_target = "pending_target"  # 待下达
+    not_assessable = "not_assessable"  # 无法评估
+
+
+STATUS_LABELS: dict[str, str] = {
+    "achieved": "提前实现",
+    "ahead": "快于预期",
+    "on_track": "基本符合预期",
+    "lagging": "滞后",
+    "not_achieved": "未实现",
+    "no_data": "无数据",
+    "pending_target": "待下达",
+    "not_assessable": "无法评估",
+}
+
+
+def status_label(status: str, *, final: bool = False) -> str:
+    """Chinese display label of a status code; at a period's end 'achieved' reads 已实现."""
+    if final and status == Status.achieved:
+        return "已实现"
+    return STATUS_LABELS.get(str(status), str(status))
+
+
+# ---------------------------------------------------------------- plan document
+
+
+class PlanMeta(_Model):
+    """Metadata of a plan document."""
+
+    title: str = Field(description="Full title as printed, e.g. 嘉兴市国民经济和社会发展第十四个五年规划…纲要")
+    region: str | None = Field(None, description="Region the plan governs, e.g. 嘉兴市")
+    level: str | None = Field(None, description="province / city / county, from the region's suffix")
+    period_start: int | None = Field(None, description="First year of the plan period (2021)")
+    period_end: int | None = Field(None, description="Target year of the plan period (2025)")
+    base_year: int | None = Field(None, description="Base year, the year before the period (2020)")
+    vision_year: int | None = Field(None, description="Long-range vision year (2035)")
+    plan_number: int | None = Field(None, description="Five-year plan number: 14 for 十四五")
+    source_file: str | None = None
+    encoding: str | None = None
+    sha256: str | None = None
+    line: int | None = Field(None, description="Line the title was read from")
+
+
+class OutlineNode(_Model):
+    """A heading of the plan: 一、 / （一） / 1． / 专栏N."""
+
+    id: str = Field(description="Stable path id, e.g. '4', '4.2', '4.2.1', 'box3'")
+    kind: str = Field(description="chapter / section / item / box / table")
+    label: str = Field(description="Numbering as printed: 一、 （二） 1． 专栏3 表2")
+    title: str
+    level: int = Field(description="Depth, 1 for chapters")
+    parent: str | None = None
+    line: int
+    line_end: int
+
+
+class Target(_Model):
+    """A typed target. ``value`` is in the indicator's (normalised) unit."""
+
+    kind: TargetKind
+    comparator: Comparator | None = None
+    value: float | None = None
+    value_max: float | None = Field(None, description="Upper value of a range (1-2家)")
+    text: str = Field("", description="The target as printed, e.g. '7以上', '[16]', '省下达指标'")
+    qualifier: str | None = Field(None, description="以上 / 以下 / 左右 / 力争 / 累计 … as written")
+    direction: Direction = Direction.higher_is_better
+    year: int | None = Field(None, description="Target year")
+    base_year: int | None = None
+    reference: str | None = Field(None, description="For comparative targets: the referenced quantity")
+    reference_indicator: str | None = Field(None, description="Id of the referenced indicator or series")
+    assigned_by: str | None = Field(None, description="Who assigns an 'assigned' target (省)")
+    assigned_kind: TargetKind | None = Field(None, description="Kind the assigned value will take")
+    tolerance: float | None = Field(None, description="Half-width of the ≈ band, in the value's unit")
+    aspirational: bool = Field(False, description="力争: a stretch goal")
+    cumulative: bool = Field(False, description="A five-year cumulative figure ([] in the table)")
+    unit: str | None = None
+
+
+class Outcome(_Model):
+    """The recorded outcome of a finished plan's target (表1 完成情况)."""
+
+    value: float | None = None
+    text: str = ""
+    growth: float | None = None
+    growth_text: str = ""
+    cumulative: bool = False
+    year: int | None = None
+
+
+class Baseline(_Model):
+    """The base-year value of an indicator."""
+
+    value: float | None = None
+    year: int | None = None
+    text: str = ""
+
+
+class Indicator(_Model):
+    """A row of an indicator table (表1 of the previous plan, 表2 of this plan)."""
+
+    id: str = Field(description="Stable key, e.g. 'T2-1', 'T2-8.1' (sub-row), 'T1-9.2'")
+    table: str = Field(description="Table label as printed: 表1, 表2")
+    category: str | None = Field(None, description="类别, carried down merged cells")
+    no: str | None = Field(None, description="序号 as printed; None for sub-rows")
+    name: str
+    unit: str | None = Field(None, description="Unit as printed (亿元, %, 微克/立方米)")
+    baseline: Baseline = Field(default_factory=Baseline)
+    target: Target = Field(description="The primary target")
+    targets: list[Target] = Field(default_factory=list, description="All targets of the row (primary first)")
+    outcome: Outcome | None = Field(None, description="Actual results for a finished plan (表1)")
+    growth_outcome: Outcome | None = None
+    attribute: Attribute | None = None
+    path: PathShape | None = Field(None, description="Planned-path shape; editable by the reviewer")
+    parent: str | None = Field(None, description="Id of the parent row (sub-rows such as '# …')")
+    notes: list[str] = Field(default_factory=list, description="Footnote flags: current_prices, comparable_prices, …")
+    period_start: int | None = None
+    period_end: int | None = None
+    line: int
+    line_end: int | None = None
+    cells: list[str] = Field(default_factory=list, description="The row's cells as printed")
+
+
+class ProseTarget(_Model):
+    """A quantitative commitment found in the prose or a box, outside the tables."""
+
+    subject: str
+    comparator: Comparator | None = None
+    value: float | None = None
+    value_max: float | None = None
+    unit: str | None = Field(None, description="Unit as written (万亿元)")
+    unit_normalised: str | None = Field(None, description="Normalised unit (亿元)")
+    value_normalised: float | None = None
+    value_max_normalised: float | None = None
+    year: int | None = None
+    qualifier: str | None = None
+    aspirational: bool = False
+    kind: TargetKind = TargetKind.level
+    section: str | None = Field(None, description="Outline node id")
+    section_title: str | None = None
+    line: int
+    quote: str = Field(description="The phrase as printed")
+    indicator: str | None = Field(None, description="Id of a table indicator this matches, if any")
+
+
+class Achievement(_Model):
+    """A statement of past achievement (十三五 results): a fact, not a target."""
+
+    subject: str
+    value: float | None = None
+    unit: str | None = None
+    comparator: Comparator | None = None
+    year: int | None = None
+    section: str | None = None
+    line: int
+    quote: str
+
+
+class Project(_Model):
+    """A project named with figures in a box (专栏)."""
+
+    name: str
+    no: str | None = None
+    length_km: float | None = None
+    investment_yi_yuan: float | None = Field(None, description="Total investment, 亿元")
+    section: str | None = None
+    line: int
+    text: str = ""
+
+
+class ReviewFlag(_Model):
+    """Something a person must confirm before the plan is loaded."""
+
+    code: str = Field(description="Stable code: ambiguous_unit, unclear_bracket, assigned_pending, …")
+    message: str = Field(description="What to check, in Chinese")
+    line: int | None = None
+    item: str | None = Field(None, description="Id of the indicator or target concerned")
+    resolved: bool = False
+
+
+class Series(_Model):
+    """A data series the plan does not list but rules need (GDP growth, population)."""
+
+    code: str
+    name: str
+    unit: str | None = None
+    kind: ObservationKind = ObservationKind.level
+
+
+class Plan(_Model):
+    """A structured plan: the output of ingest and the input of every later stage."""
+
+    format_version: int = 1
+    meta: PlanMeta
+    outline: list[OutlineNode] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    targets: list[ProseTarget] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
+    achievements: list[Achievement] = Field(default_factory=list)
+    flags: list[ReviewFlag] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description="What the reader could not understand")
+    series: list[Series] = Field(default_factory=list, description="Declared extra series")
+
+    def indicator(self, key: str) -> Indicator | None:
+        """The indicator with this id, table number (表2's '1') or exact name."""
+        for ind in self.indicators:
+            if ind.id == key:
+                return ind
+        current = [i for i in self.indicators if i.period_end == self.meta.period_end] or self.indicators
+        for ind in current:
+            if ind.no is not None and ind.no == key:
+                return ind
+        for ind in current:
+            if ind.name == key:
+                return ind
+        return None
+
+
+# ---------------------------------------------------------------- observations
+
+
+class Observation(_Model):
+    """An actual value for an indicator (or declared series), region and year."""
+
+    indicator: str = Field(description="Indicator id (T2-1) or declared series code (GDPg)")
+    region: str
+    year: int
+    value: float | None = Field(None, description="Value in the indicator's unit; for a bound, the bound")
+    bound: Bound | None = None
+    text: str | None = Field(None, description="Qualitative value (a rank, a phrase)")
+    unit: str | None = None
+    kind: ObservationKind = ObservationKind.level
+    source: str | None = None
+    note: str | None = None
+    vintage: str | None = Field(None, description="preliminary / final / a date; the latest counts")
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+class Finding(_Model):
+    """The judgement for one indicator × region × year × target."""
+
+    indicator_id: str
+    no: str | None
+    indicator: str
+    category: str | None = None
+    attribute: Attribute | None = None
+    unit: str | None = None
+    region: str
+    year: int
+    kind: TargetKind
+    target_text: str = ""
+    status: Status
+    status_label: str = ""
+    warning: bool = Field(False, description="预警: the projection says the target will be missed")
+    actual: float | None = None
+    actual_bound: Bound | None = None
+    actual_year: int | None = None
+    baseline: float | None = None
+    expected: float | None = Field(None, description="Value on the planned path for this year")
+    target: float | None = None
+    completion: float | None = Field(None, description="Share of the base→target distance covered")
+    time_elapsed: float | None = Field(None, description="Share of the plan period gone")
+    gap: float | None = Field(None, description="Target minus actual, signed so positive = still to go")
+    required_rate: float | None = Field(None, description="Annual rate (%) still required to hit the target")
+    observed_rate: float | None = Field(None, description="Realised average annual rate (%) so far")
+    projection: float | None = Field(None, description="Projected value at the target year")
+    projection_year: int | None = Field(None, description="Year the target would be reached at the current pace")
+    method: str = "elapsed_time"
+    ratio: float | None = Field(None, description="Method's own ratio (Open SDG / UNSD)")
+    sources: list[str] = Field(default_factory=list)
+    explanation: str = Field("", description="Why, in Chinese")
+    line: int | None = Field(None, description="The indicator's line in the plan")
