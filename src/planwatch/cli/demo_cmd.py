@@ -1,3 +1,49 @@
-"""CLI commands of the demo stage."""
+"""`planwatch demo`: the whole flow on the shipped Jiaxing plan and its real data."""
 
-from .app import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from .app import app
+
+
+@app.command("demo")
+def demo(
+    out: Annotated[Path, typer.Option("-o", "--out", help="输出目录（plan.yaml、数据库、报告）")] = Path("out"),
+    db: Annotated[Optional[str], typer.Option("--db", help="数据库 URL；默认为输出目录下的 SQLite 文件")] = None,
+) -> None:
+    """演示：读取嘉兴市“十四五”规划纲要，导入实际数据，评估最新年度并生成报告。"""
+    from planwatch.cli.evaluate_cmd import print_assessment
+    from planwatch.demo import run_demo
+
+    console = Console()
+    console.rule("[bold]planwatch 演示：嘉兴市“十四五”规划纲要")
+    result = run_demo(out, db)
+    plan = result.plan
+    current = [i for i in plan.indicators if i.period_end == plan.meta.period_end]
+    console.print(
+        f"① 读取规划：{plan.meta.title}\n"
+        f"   指标 {len(current)} 项（另有上期规划指标 {len(plan.indicators) - len(current)} 项），"
+        f"文中目标 {len(plan.targets)} 项，项目 {len(plan.projects)} 个，待人工确认 {len(plan.flags)} 处"
+        f" → {result.plan_yaml}",
+        highlight=False,
+    )
+    rep = result.import_report
+    console.print(f"② 导入实际数据：{rep.summary_zh()} → {result.db_url}", highlight=False)
+    console.print(f"③ 评估 {result.year} 年（最新有数据年度）：", highlight=False)
+    print_assessment(result.assessment, console)
+    console.print("④ 报告：", highlight=False)
+    for path in result.reports:
+        console.print(f"   {path}", highlight=False)
+    db_arg = result.db_url
+    console.print(
+        "⑤ 打开监测看板：\n"
+        f"   planwatch serve --db {db_arg}\n"
+        "   然后在浏览器中打开 http://127.0.0.1:8000/ ；"
+        f"或直接打开 HTML 报告 {next((p for p in result.reports if p.suffix == '.html'), '')}",
+        highlight=False,
+    )
