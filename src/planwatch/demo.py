@@ -39,18 +39,9 @@ def declared_series(path: Path = JIAXING_SERIES) -> list[Series]:
         ]
 
 
-def latest_data_year(frame, plan: Plan) -> int:
-    """The latest year with an observation of a current-plan indicator, within the period."""
-    ids = {i.id for i in plan.indicators if i.period_end == plan.meta.period_end}
-    years = frame.loc[frame["indicator"].isin(ids) & frame["value"].notna(), "year"]
-    end = plan.meta.period_end
-    years = years[years <= end] if end else years
-    return int(years.max()) if len(years) else int(plan.meta.base_year or plan.meta.period_start)
-
-
 def run_demo(out_dir: Path, db: str | None = None, *, formats: tuple[str, ...] = ("docx", "html", "xlsx")) -> DemoResult:
     """Run the whole Jiaxing flow into ``out_dir``; return what was produced."""
-    from planwatch.evaluate import evaluate
+    from planwatch.evaluate import evaluate, latest_data_year
     from planwatch.ingest import read_plan
     from planwatch.observe import import_file
     from planwatch.planfile import read_plan_yaml, write_plan_yaml
@@ -72,7 +63,7 @@ def run_demo(out_dir: Path, db: str | None = None, *, formats: tuple[str, ...] =
 
     plan = store.plan()
     frame = store.observation_frame()
-    year = latest_data_year(frame, plan)
+    year = latest_data_year(plan, frame)
     assessment = evaluate(plan, frame, year)
     reports: list[Path] = []
     for kind, kind_year in (("annual", year), ("midterm", None), ("final", None)):

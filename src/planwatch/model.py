@@ -182,6 +182,9 @@ class Target(_Model):
     aspirational: bool = Field(False, description="力争: a stretch goal")
     cumulative: bool = Field(False, description="A five-year cumulative figure ([] in the table)")
     unit: str | None = None
+    adjustment_reason: str | None = Field(None, description="Why the target was adjusted (规划动态调整), set by the reviewer")
+    adjustment_document: str | None = Field(None, description="The document approving the adjustment")
+    adjustment_date: str | None = Field(None, description="Date of the adjustment, YYYY-MM-DD")
 
 
 class Outcome(_Model):
@@ -226,6 +229,9 @@ class Indicator(_Model):
     line: int
     line_end: int | None = None
     cells: list[str] = Field(default_factory=list, description="The row's cells as printed")
+    group: str | None = Field(None, description="Group label of a two-level row (表1 城镇化率 over 常住/户籍)")
+    responsible: str | None = Field(None, description="责任单位 (responsible units), when the table lists them")
+    extra: dict[str, Any] = Field(default_factory=dict, description="Columns without a field of their own")
 
 
 class ProseTarget(_Model):
@@ -248,6 +254,8 @@ class ProseTarget(_Model):
     line: int
     quote: str = Field(description="The phrase as printed")
     indicator: str | None = Field(None, description="Id of a table indicator this matches, if any")
+    base_year: int | None = Field(None, description="Year a relative target builds on (在2025年的基础上翻一番)")
+    year_explicit: bool = Field(False, description="The year is written in the text (到2025年), not assumed")
 
 
 class Achievement(_Model):
@@ -343,6 +351,27 @@ class Observation(_Model):
     extra: dict[str, Any] = Field(default_factory=dict)
 
 
+class TargetAdjustment(_Model):
+    """A recorded change of a target between plan versions (规划动态调整)."""
+
+    indicator: str = Field(description="Indicator id (T2-1)")
+    indicator_name: str = ""
+    no: str | None = None
+    old_value: float | None = None
+    new_value: float | None = None
+    old_text: str = ""
+    new_text: str = ""
+    old_comparator: Comparator | None = None
+    new_comparator: Comparator | None = None
+    old_kind: TargetKind | None = None
+    new_kind: TargetKind | None = None
+    date: str = Field("", description="Date of the adjustment, YYYY-MM-DD")
+    reason: str = ""
+    document: str = Field("", description="The approving document")
+    plan_key: str | None = None
+    version: int | None = Field(None, description="Plan version that introduced the change")
+
+
 # ---------------------------------------------------------------- evaluation
 
 
@@ -377,6 +406,35 @@ class Finding(_Model):
     projection_year: int | None = Field(None, description="Year the target would be reached at the current pace")
     method: str = "elapsed_time"
     ratio: float | None = Field(None, description="Method's own ratio (Open SDG / UNSD)")
+    category_code: str | None = Field(None, description="Method's own category (substantial_progress, …)")
     sources: list[str] = Field(default_factory=list)
     explanation: str = Field("", description="Why, in Chinese")
     line: int | None = Field(None, description="The indicator's line in the plan")
+
+
+class Assessment(_Model):
+    """All findings of one evaluation: a plan judged at one year by one method."""
+
+    plan_title: str = ""
+    region: str | None = Field(None, description="The plan's region")
+    year: int
+    method: str = "elapsed_time"
+    period_start: int | None = None
+    period_end: int | None = None
+    base_year: int | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    settings: dict[str, Any] = Field(default_factory=dict, description="Settings used, name → value")
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per status code, in the order of :class:`Status`."""
+        tally = {str(s): 0 for s in Status}
+        for f in self.findings:
+            tally[str(f.status)] += 1
+        return tally
+
+    def by_category(self) -> dict[str, list[Finding]]:
+        """Findings grouped by indicator category (类别), in plan order; '其他' when unknown."""
+        groups: dict[str, list[Finding]] = {}
+        for f in self.findings:
+            groups.setdefault(f.category or "其他", []).append(f)
+        return groups

@@ -19,6 +19,7 @@ from . import ingest_cmd  # noqa: E402,F401
 from . import store_cmd  # noqa: E402,F401
 from . import evaluate_cmd  # noqa: E402,F401
 from . import report_cmd  # noqa: E402,F401
+from . import serve_cmd  # noqa: E402,F401
 from . import demo_cmd  # noqa: E402,F401
 
 __all__ = ["app", "main"]

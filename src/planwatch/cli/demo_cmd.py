@@ -17,7 +17,8 @@ def demo(
     db: Annotated[Optional[str], typer.Option("--db", help="数据库 URL；默认为输出目录下的 SQLite 文件")] = None,
 ) -> None:
     """演示：读取嘉兴市“十四五”规划纲要，导入实际数据，评估最新年度并生成报告。"""
-    from planwatch.cli.evaluate_cmd import print_assessment
+    from planwatch.cli.evaluate_cmd import render_table
+    from planwatch.cli.store_cmd import print_import_report
     from planwatch.demo import run_demo
 
     console = Console()
@@ -32,10 +33,10 @@ def demo(
         f" → {result.plan_yaml}",
         highlight=False,
     )
-    rep = result.import_report
-    console.print(f"② 导入实际数据：{rep.summary_zh()} → {result.db_url}", highlight=False)
+    console.print(f"② 导入实际数据 → {result.db_url}", highlight=False)
+    print_import_report(result.import_report, console)
     console.print(f"③ 评估 {result.year} 年（最新有数据年度）：", highlight=False)
-    print_assessment(result.assessment, console)
+    render_table(result.assessment, console, final=False)
     console.print("④ 报告：", highlight=False)
     for path in result.reports:
         console.print(f"   {path}", highlight=False)

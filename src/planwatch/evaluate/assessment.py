@@ -1,0 +1,268 @@
+"""``evaluate``: every current-plan target judged for every region at one year by one method.
+
+The work is columnar: each indicator × target is judged for all regions at once with numpy
+(see the rule modules); only the final Finding objects are built one by one.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planwatch.errors import EvaluationError
+from planwatch.model import (
+    Assessment,
+    Finding,
+    Indicator,
+    Plan,
+    Status,
+    Target,
+    TargetKind,
+    status_label,
+)
+
+from . import comparative, cumulative, rules
+from .evidence import gather, observation_frame, prepare
+from .explanation import explain
+from .measures import Case, Measures
+from .methods import method_module
+from .paths import default_path, time_elapsed
+from .settings import EvaluationSettings, resolve_settings
+
+
+@dataclass
+class Block:
+    """The judged measures of one indicator × target for all regions."""
+
+    indicator: Indicator
+    target: Target
+    kind: TargetKind
+    regions: pd.Index
+    measures: Measures
+    status: np.ndarray
+    ratio: np.ndarray
+    category: np.ndarray
+    base_year: int
+    end_year: int
+
+
+def plan_years(plan: Plan) -> tuple[int, int]:
+    """(base year, end year) of the plan; an EvaluationError if the plan does not say."""
+    meta = plan.meta
+    end = meta.period_end
+    base = meta.base_year if meta.base_year is not None else (meta.period_start - 1 if meta.period_start else None)
+    if end is None or base is None:
+        raise EvaluationError("规划缺少规划期（起止年份），无法评估；请在 plan.yaml 中补充 period_start/period_end")
+    return base, end
+
+
+def check_year(plan: Plan, year: int) -> None:
+    """Raise an EvaluationError unless ``year`` lies within base year .. end year."""
+    base, end = plan_years(plan)
+    if not isinstance(year, (int, np.integer)) or not base <= year <= end:
+        raise EvaluationError(f"评估年份 {year} 超出规划期：应在基期 {base} 年至目标年 {end} 年之间")
+
+
+def current_indicators(plan: Plan) -> list[Indicator]:
+    """Indicators of the plan's own period (表2), not the previous plan's (表1)."""
+    end = plan.meta.period_end
+    return [i for i in plan.indicators if (i.period_end if i.period_end is not None else end) == end]
+
+
+def resolve_regions(plan: Plan, frame: pd.DataFrame, regions: list[str] | None, ids: set[str]) -> list[str]:
+    """The regions to judge: as asked (each must be known), else the plan's and every one with data."""
+    own = plan.meta.region
+    known = set(frame["region"].dropna().astype(str).unique())
+    if regions is not None:
+        unknown = [r for r in regions if r != own and r not in known]
+        if unknown:
+            have = "、".join(sorted(known)) or "（无）"
+            raise EvaluationError(f"地区“{'、'.join(unknown)}”没有任何观测数据；已有数据的地区：{have}")
+        return list(dict.fromkeys(regions))
+    with_data = frame.loc[frame["indicator"].astype(str).isin(ids), "region"].dropna().astype(str).unique()
+    others = sorted(set(with_data) - {own})
+    return ([own] if own else []) + others if (own or others) else ["本地区"]
+
+
+def _years_of(plan: Plan, indicator: Indicator, target: Target) -> tuple[int, int]:
+    base, end = plan_years(plan)
+    t_base = target.base_year or indicator.baseline.year or (indicator.period_start - 1 if indicator.period_start else base)
+    return int(t_base), int(target.year or indicator.period_end or end)
+
+
+def _baseline(indicator: Indicator, target: Target, evidence, regions: pd.Index, own: str | None) -> np.ndarray:
+    """Base value per region: the plan's for the plan's region, else the base-year observation."""
+    base = evidence.base_level.copy()
+    plan_value = indicator.baseline.value
+    if target.kind == TargetKind.maintain and plan_value is None and target.value is not None:
+        plan_value = target.value
+    if plan_value is not None and own is not None:
+        base[regions == own] = float(plan_value)
+    return base
+
+
+def evaluate(plan: Plan, observations, year: int, *, method: str = "elapsed_time",
+             regions: list[str] | None = None, settings: EvaluationSettings | dict | None = None) -> Assessment:
+    """Judge every target of the plan's indicators for each region at ``year`` by ``method``."""
+    module = method_module(method)
+    settings = resolve_settings(settings)
+    check_year(plan, year)
+    blocks = judge(plan, observations, year, method=method, regions=regions, settings=settings)
+    base, end = plan_years(plan)
+    # Building many small objects triggers repeated full collections for nothing: none are garbage.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        findings = findings_of(blocks, year, method, module, final=year >= end)
+    finally:
+        if collecting:
+            gc.enable()
+    return Assessment(plan_title=plan.meta.title, region=plan.meta.region, year=year, method=method,
+                      period_start=plan.meta.period_start, period_end=end, base_year=base,
+                      findings=findings, settings=settings.to_dict())
+
+
+def judge(plan: Plan, observations, year: int, *, method: str, regions: list[str] | None,
+          settings: EvaluationSettings) -> list[Block]:
+    """The columnar result: one Block per indicator × target, arrays over the regions."""
+    module = method_module(method)
+    indicators = current_indicators(plan)
+    frame = observation_frame(observations)
+    ids = {i.id for i in indicators}
+    wanted = resolve_regions(plan, frame, regions, ids)
+    index = pd.Index(wanted)
+    needed = ids | {code for code in _reference_codes(plan, indicators, settings)}
+    parts = prepare(frame, year, index, needed)
+    own = plan.meta.region
+    blocks = []
+    for ind in indicators:
+        for target in ind.targets or [ind.target]:
+            case = _case(plan, ind, target, year, index, parts, own, settings)
+            m = rules.measure(case)
+            blocks.append(_classify(case, m, module, settings, year))
+    return blocks
+
+
+def _reference_codes(plan: Plan, indicators: list[Indicator], settings: EvaluationSettings) -> list[str]:
+    """Ids or codes of the series comparative targets refer to (their rows must be kept)."""
+    codes = []
+    for ind in indicators:
+        if any(t.kind == TargetKind.comparative for t in ind.targets or [ind.target]):
+            ref = comparative.find_reference(plan, ind, settings)
+            if ref is not None:
+                codes.append(ref[0])
+    return codes
+
+
+def _case(plan, ind, target, year, index, parts, own, settings) -> Case:
+    t_base, t_end = _years_of(plan, ind, target)
+    kind = TargetKind(target.kind)
+    probe = Case(ind, target, kind, year, t_base, t_end, index, np.array([]), None, settings,
+                 default_path(ind, settings))
+    reduction = kind in (TargetKind.cumulative_change, TargetKind.assigned) and cumulative.is_reduction(probe)
+    rows = parts.get(ind.id)
+    ev = gather(rows, index, t_base, reduction=reduction)
+    probe.evidence, probe.rows = ev, rows
+    probe.baseline = _baseline(ind, target, ev, index, own)
+    # Only an observed base counts as a source; the plan's own base value is the plan's.
+    from_plan = ~(probe.baseline == ev.base_level)
+    ev.base_source = np.where(from_plan, None, ev.base_source).astype(object)
+    if kind == TargetKind.comparative:
+        ref = comparative.find_reference(plan, ind, settings)
+        if ref is not None:
+            probe.reference_name = ref[1]
+            probe.reference_rows = parts.get(ref[0])
+            probe.reference = gather(probe.reference_rows, index, t_base)
+            ref_ind = plan.indicator(ref[0])
+            if ref_ind is not None and ref_ind.baseline.value is not None and own is not None:
+                probe.reference.base_level[index == own] = ref_ind.baseline.value
+    return probe
+
+
+def _classify(case: Case, m: Measures, module, settings: EvaluationSettings, year: int) -> Block:
+    status, ratio, category = module.classify(m, settings)
+    status = status.astype(object)
+    status[m["met"]] = Status.achieved.value
+    # A bound settles only what it can: "> b" proves "at least as good as b", never worse.
+    side = m["bound_side"]
+    good = np.isin(status, [Status.achieved.value, Status.ahead.value, Status.on_track.value])
+    unsettled = ((side > 0) & ~good) | ((side < 0) & good)
+    status[unsettled] = Status.not_assessable.value
+    m["reason"][unsettled] = "实际值只是一个界限，不足以判断是否符合进度"
+    m["warning"][unsettled] = False
+    verdict = m["verdict"]
+    has_verdict = ~np.equal(verdict, None)
+    status[has_verdict] = verdict[has_verdict]
+    if settings.final_status_at_end and year >= case.end_year:
+        status[np.isin(status, [Status.lagging.value, Status.on_track.value, Status.ahead.value])] = Status.not_achieved.value
+    category = category.astype(object)
+    category[has_verdict & ~m["met"]] = None
+    return Block(case.indicator, case.target, case.kind, case.regions, m, status, ratio, category,
+                 case.base_year, case.end_year)
+
+
+_FINDING_DEFAULTS = {name: field.get_default(call_default_factory=True) for name, field in Finding.model_fields.items()}
+
+
+def _finding(values: dict) -> Finding:
+    """A Finding from already-checked values, without per-field validation (the hot path)."""
+    data = dict(_FINDING_DEFAULTS)
+    data.update(values)
+    obj = Finding.__new__(Finding)
+    object.__setattr__(obj, "__dict__", data)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def findings_of(blocks: list[Block], year: int, method: str, module, *, final: bool) -> list[Finding]:
+    """Materialise the Finding objects (the one per-value Python step)."""
+    out: list[Finding] = []
+    labels = {s.value: (s, status_label(s, final=final)) for s in Status}
+    quiet = (Status.achieved, Status.not_assessable)
+    for b in blocks:
+        ind, t, m = b.indicator, b.target, b.measures
+        a = m.arrays
+        cols = {k: [None if v != v else v for v in a[k].tolist()] for k in Measures.NUMERIC}
+        statuses, cats = b.status.tolist(), b.category.tolist()
+        ratios = [None if v != v else v for v in np.asarray(b.ratio, float).tolist()]
+        warnings, bounds, reasons, sources = a["warning"].tolist(), a["bound"].tolist(), a["reason"].tolist(), a["sources"]
+        common = dict(indicator_id=ind.id, no=ind.no, indicator=ind.name, category=ind.category,
+                      attribute=ind.attribute, unit=ind.unit, year=year, kind=b.kind, target_text=t.text,
+                      method=method, line=ind.line)
+        elapsed = time_elapsed(year, b.base_year, b.end_year)
+        inf = float("inf")
+        for i, region in enumerate(b.regions.tolist()):
+            status, label = labels[statuses[i]]
+            ay, py = cols["actual_year"][i], cols["projection_year"][i]
+            share = cols["time_share"][i]
+            row = dict(
+                common, region=str(region), status=status, status_label=label,
+                warning=bool(warnings[i]) and status not in quiet,
+                actual=cols["actual"][i], actual_bound=bounds[i], actual_year=int(ay) if ay is not None else None,
+                baseline=cols["baseline"][i], expected=cols["expected"][i], target=cols["target"][i],
+                completion=cols["completion"][i], time_elapsed=share if share is not None else elapsed,
+                gap=cols["gap"][i], required_rate=cols["required_rate"][i], observed_rate=cols["observed_rate"][i],
+                projection=cols["projection"][i], projection_year=int(py) if py is not None else None,
+                ratio=ratios[i] if ratios[i] not in (inf, -inf) else None, category_code=cats[i],
+                sources=list(sources[i] or []),
+            )
+            row["verdict_reason"] = reasons[i]
+            category = module.CATEGORY_LABELS.get(cats[i]) if cats[i] else None
+            row["explanation"] = explain(row, b.kind, module.LABEL, category, m.rule_note, m.linear_rate, final)
+            del row["verdict_reason"]
+            out.append(_finding(row))
+    return out
+
+def latest_data_year(plan: Plan, observations) -> int:
+    """The latest year with a value for a current-plan indicator within the period; else the base year."""
+    base, end = plan_years(plan)
+    frame = observation_frame(observations)
+    ids = {i.id for i in current_indicators(plan)}
+    years = pd.to_numeric(frame.loc[frame["indicator"].astype(str).isin(ids) & frame["value"].notna(), "year"])
+    years = years[(years >= base) & (years <= end)]
+    return int(years.max()) if len(years) else base

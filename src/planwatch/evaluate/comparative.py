@@ -1,0 +1,147 @@
+"""Comparative targets (高于地区生产总值年均增长, 与经济增长基本同步): a rate against another rate.
+
+The referenced quantity is found by name (see :func:`find_reference`); both average rates are
+taken over the same years when both are observed year by year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from planwatch.model import Comparator, Direction, Indicator, ObservationKind, Plan, Status, TargetKind
+
+from . import growth
+from .level import mark_missing
+from .measures import Case, Measures
+from .settings import EvaluationSettings
+
+
+def find_reference(plan: Plan, indicator: Indicator, settings: EvaluationSettings) -> tuple[str, str] | None:
+    """(id or series code, name) of the quantity a comparative target refers to, or None."""
+    target = indicator.target if indicator.target.kind == TargetKind.comparative else next(
+        (t for t in indicator.targets if t.kind == TargetKind.comparative), indicator.target)
+    if target.reference_indicator:
+        key = target.reference_indicator
+        ind = plan.indicator(key)
+        if ind is not None:
+            return ind.id, ind.name
+        for s in plan.series:
+            if s.code == key:
+                return s.code, s.name
+        return key, key
+    words = _reference_words(target.reference or target.text, settings)
+    if not words:
+        return None
+    # Declared rate series first (GDP real growth), then table indicators, never the row itself.
+    series = sorted(plan.series, key=lambda s: s.kind != ObservationKind.annual_growth)
+    for s in series:
+        if any(w in s.name or w == s.code for w in words):
+            return s.code, s.name
+    for ind in plan.indicators:
+        if ind.id != indicator.id and ind.period_end == indicator.period_end and any(w in ind.name for w in words):
+            return ind.id, ind.name
+    return None
+
+
+def _reference_words(text: str | None, settings: EvaluationSettings) -> list[str]:
+    """The referenced quantity's core words: the text without rate words, plus its synonyms."""
+    if not text:
+        return []
+    core = text
+    for prefix in ("高于", "低于", "不低于", "快于", "与", "同"):
+        if core.startswith(prefix):
+            core = core[len(prefix):]
+    for word in ("基本同步", "同步", *settings.reference_strip_words):
+        core = core.replace(word, "")
+    core = core.strip()
+    words = [core] if core else []
+    for key, synonyms in settings.reference_synonyms.items():
+        if core and (core == key or core in synonyms or key in core):
+            words += [key, *synonyms]
+    return list(dict.fromkeys(w for w in words if w))
+
+
+def _chained_common(own: pd.DataFrame, ref: pd.DataFrame, regions: pd.Index, base_year: int):
+    """Average yearly growth of both over the years both were observed, per region."""
+    def yearly(rows: pd.DataFrame) -> pd.DataFrame:
+        g = rows[(rows["kind"] == "annual_growth") & rows["value"].notna() & (rows["year"] > base_year)]
+        return g.drop_duplicates(["region", "year"], keep="last")[["region", "year", "value", "source"]]
+
+    both = yearly(own).merge(yearly(ref), on=["region", "year"], suffixes=("_own", "_ref"))
+    if both.empty:
+        return None
+    with np.errstate(invalid="ignore"):
+        both = both.assign(lo=np.log1p(both["value_own"] / 100), lr=np.log1p(both["value_ref"] / 100))
+    agg = both.groupby("region").agg(lo=("lo", "sum"), lr=("lr", "sum"), k=("lo", "size"), last=("year", "max"))
+    agg = agg.reindex(regions)
+    k = agg["k"].to_numpy(float)
+    own_rate = np.expm1(agg["lo"].to_numpy(float) / k) * 100
+    ref_rate = np.expm1(agg["lr"].to_numpy(float) / k) * 100
+    sources = {r: list(dict.fromkeys([*g["source_own"].dropna(), *g["source_ref"].dropna()]))
+               for r, g in both.groupby("region")}
+    return own_rate, ref_rate, k, agg["last"].to_numpy(float), sources
+
+
+def measure(case: Case) -> Measures:
+    """Judge a comparative target for every region."""
+    own_rows, ref_rows = case.rows, case.reference_rows
+    m = Measures(case.n, rate_unit="%")
+    if case.reference is None:
+        mark_missing(m, case)
+        m.set_verdict(np.ones(case.n, dtype=bool), Status.not_assessable,
+                      f"无法确定比较对象“{case.target.reference or case.target.text}”对应的指标或数据序列")
+        return m
+    own_rate, years, last, sources = growth.realised_rate(case)
+    ref_case = dataclasses.replace(case, evidence=case.reference, baseline=case.reference.base_level)
+    ref_rate, ref_years, ref_last, ref_sources = growth.realised_rate(ref_case)
+    merged = np.empty(case.n, dtype=object)
+    for i, (a, b) in enumerate(zip(sources, ref_sources)):
+        merged[i] = list(dict.fromkeys([*(a or []), *(b or [])]))
+    sources = merged
+    matched = np.zeros(case.n, dtype=bool)
+    common = _chained_common(own_rows.frame(), ref_rows.frame(), case.regions, case.base_year) \
+        if own_rows is not None and ref_rows is not None else None
+    if common is not None:
+        c_own, c_ref, c_k, c_last, c_sources = common
+        matched = np.isfinite(c_own) & np.isfinite(c_ref)
+        own_rate = np.where(matched, c_own, own_rate)
+        ref_rate = np.where(matched, c_ref, ref_rate)
+        years = np.where(matched, c_k, years)
+        last = np.where(matched, c_last, last)
+        for i in np.flatnonzero(matched):
+            sources[i] = c_sources.get(case.regions[i], sources[i])
+    has = np.isfinite(own_rate)
+    mark_missing(m, case, has)
+    m.set_verdict(~has, Status.not_assessable, growth.why_no_rate(case))
+    m.set_verdict(has & ~np.isfinite(ref_rate), Status.not_assessable, f"缺少比较对象“{case.reference_name}”的同期增速数据")
+    m["sources"] = sources
+    m["actual"], m["actual_year"] = own_rate, last
+    m["target"] = m["expected"] = m["planned_rate"] = ref_rate
+    m["observed_rate"] = m["projection"] = own_rate
+    m["time_share"] = years / case.span if case.span else np.ones(case.n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        diff = own_rate - ref_rate
+        m["projection_share"] = own_rate / ref_rate
+        tol = case.settings.comparative_tolerance_pp
+        comparator, direction = case.target.comparator, case.target.direction
+        if comparator == Comparator.at_most or direction == Direction.lower_is_better:
+            holds, gap = diff <= 0, diff
+        elif comparator == Comparator.about:
+            holds = np.abs(diff) <= tol
+            if direction == Direction.higher_is_better:
+                holds = holds | (diff > 0)
+            gap = -diff
+        else:
+            holds, gap = diff > 0, -diff
+    m["gap"] = gap
+    ok = has & np.isfinite(ref_rate)
+    final = case.year >= case.end_year
+    m["met"] = ok & holds & final
+    m.set_verdict(ok & holds & (not final), Status.on_track)
+    m.set_verdict(ok & ~holds & (not final), Status.lagging)
+    m["warning"] = ok & ~holds
+    m.rule_note = f"与“{case.reference_name}”比较同期年均增速" + ("" if matched.all() else "（部分地区年份不完全对应）")
+    return m

@@ -1,0 +1,220 @@
+"""What the observations say about one indicator, as arrays aligned to the evaluated regions.
+
+The observation frame (``store.observation_frame()``: current values only) is cut once per
+evaluation; for each indicator the latest level, the base-year level, the chained yearly changes
+and the latest cumulative change are read for every region at once with pandas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from planwatch.errors import EvaluationError
+from planwatch.model import Observation
+
+COLUMNS = ["indicator", "region", "year", "value", "bound", "text", "kind", "unit", "source", "note", "vintage"]
+
+
+def observation_frame(observations) -> pd.DataFrame:
+    """The observations as a frame with the store's columns (accepts a frame or Observations)."""
+    if isinstance(observations, pd.DataFrame):
+        frame = observations
+        missing = [c for c in ("indicator", "region", "year", "value") if c not in frame.columns]
+        if missing:
+            raise EvaluationError(f"观测数据缺少列：{'、'.join(missing)}")
+        for col in COLUMNS:
+            if col not in frame.columns:
+                frame = frame.assign(**{col: "level" if col == "kind" else None})
+        return frame
+    rows = []
+    for o in observations or []:
+        if not isinstance(o, Observation):
+            raise EvaluationError(f"观测数据应为 Observation 或 DataFrame，而不是 {type(o).__name__}")
+        rows.append((o.indicator, o.region, o.year, o.value, o.bound.value if o.bound else None, o.text,
+                     str(o.kind), o.unit, o.source, o.note, o.vintage))
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["value"] = frame["value"].astype(float)
+    frame["year"] = frame["year"].astype(int)
+    return frame
+
+
+def _kind_str(series: pd.Series) -> pd.Series:
+    """Kinds as plain codes ('level'), whether stored as strings or enum members (mapped once per value)."""
+    mapping = {k: (str(k.value) if hasattr(k, "value") else str(k)) for k in series.dropna().unique()}
+    if all(k == v for k, v in mapping.items()):
+        return series
+    return series.map(mapping)
+
+
+USED = ["indicator", "region", "year", "value", "bound", "text", "kind", "source"]
+
+
+@dataclass
+class Rows:
+    """One indicator's observations (≤ year) as arrays sorted by year; ``rc`` indexes the regions."""
+
+    rc: np.ndarray
+    year: np.ndarray
+    value: np.ndarray
+    kind: np.ndarray
+    bound: np.ndarray
+    text: np.ndarray
+    source: np.ndarray
+    regions: pd.Index
+
+    def __len__(self) -> int:
+        return len(self.rc)
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a small DataFrame (for year-matched comparisons)."""
+        return pd.DataFrame({"region": self.regions.to_numpy()[self.rc], "year": self.year, "value": self.value,
+                             "kind": self.kind, "bound": self.bound, "text": self.text, "source": self.source})
+
+
+def _nullable(values) -> np.ndarray:
+    arr = np.asarray(values, dtype=object)
+    return np.where(pd.isna(arr), None, arr)
+
+
+def prepare(frame: pd.DataFrame, year: int, regions: pd.Index, indicators: set[str] | None = None) -> dict[str, Rows]:
+    """Observations up to ``year`` of the given regions (and indicators), sorted by year, by indicator.
+
+    Regions become integer positions in ``regions`` once, so every later step is array work.
+    """
+    keep = frame["year"].to_numpy() <= year
+    if indicators is not None:
+        keep &= frame["indicator"].isin(indicators).to_numpy()
+    cut = frame.loc[keep, USED]
+    rc = regions.get_indexer(cut["region"])
+    inside = rc >= 0
+    if not inside.all():
+        cut, rc = cut[inside], rc[inside]
+    ind_codes, ind_names = pd.factorize(cut["indicator"])
+    years = cut["year"].to_numpy(dtype=np.int64)
+    order = np.lexsort((years, ind_codes))
+    sorted_codes = ind_codes[order]
+    bounds = np.searchsorted(sorted_codes, np.arange(len(ind_names) + 1))
+    kinds = _kind_str(cut["kind"]).fillna("level").to_numpy(dtype=object)[order]
+    values = pd.to_numeric(cut["value"], errors="coerce").to_numpy(dtype=float)[order]
+    bound_col, text_col = _nullable(cut["bound"].to_numpy(dtype=object)[order]), _nullable(cut["text"].to_numpy(dtype=object)[order])
+    source_col = _nullable(cut["source"].to_numpy(dtype=object)[order])
+    rc, years = rc[order], years[order]
+    out = {}
+    for i, name in enumerate(ind_names):
+        sl = slice(bounds[i], bounds[i + 1])
+        out[str(name)] = Rows(rc[sl], years[sl], values[sl], kinds[sl], bound_col[sl], text_col[sl], source_col[sl],
+                              regions)
+    return out
+
+
+@dataclass
+class Evidence:
+    """Observed facts for one indicator across ``regions`` (arrays of that length)."""
+
+    regions: pd.Index
+    level: np.ndarray = field(default=None)  # latest level value ≤ year
+    level_year: np.ndarray = field(default=None)
+    level_bound: np.ndarray = field(default=None)  # '>' / '<' / None
+    level_source: np.ndarray = field(default=None)
+    base_level: np.ndarray = field(default=None)  # level observed in the base year
+    base_source: np.ndarray = field(default=None)
+    growth_log: np.ndarray = field(default=None)  # Σ ln(1 ± g/100) of yearly changes after base
+    growth_years: np.ndarray = field(default=None)  # how many yearly changes were chained
+    growth_last_year: np.ndarray = field(default=None)
+    growth_sources: np.ndarray = field(default=None)  # list of sources per region, or None
+    cumulative: np.ndarray = field(default=None)  # latest change since base, %
+    cumulative_year: np.ndarray = field(default=None)
+    cumulative_source: np.ndarray = field(default=None)
+    text: np.ndarray = field(default=None)  # latest qualitative value
+    any_rows: np.ndarray = field(default=None)  # any observation at all
+
+
+def _last_rows(rc: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(region positions, row positions) of the last selected row per region (rows sorted by year)."""
+    idx = np.flatnonzero(mask)[::-1]
+    regions_hit, first = np.unique(rc[idx], return_index=True)
+    return regions_hit, idx[first]
+
+
+def _pick(n: int, at: np.ndarray, values: np.ndarray, fill) -> np.ndarray:
+    out = np.full(n, fill, dtype=float if isinstance(fill, float) else object)
+    out[at[0]] = values[at[1]]
+    return out
+
+
+def gather(rows: Rows | None, regions: pd.Index, base_year: int, *, reduction: bool = False) -> Evidence:
+    """The evidence for one indicator across ``regions`` from its rows (≤ year, sorted by year).
+
+    Yearly changes are chained as factors (1 + g/100); for an indicator named as a reduction
+    (用水量降低) a yearly value states the reduction, so its factor is (1 − g/100).
+    """
+    n = len(regions)
+    ev = Evidence(regions)
+    if rows is None or len(rows) == 0:
+        nan, none = np.full(n, np.nan), np.full(n, None, dtype=object)
+        ev.level, ev.level_year, ev.base_level = nan, nan.copy(), nan.copy()
+        ev.level_bound, ev.level_source, ev.base_source = none, none.copy(), none.copy()
+        ev.growth_log, ev.growth_years, ev.growth_last_year = nan.copy(), np.zeros(n), nan.copy()
+        ev.growth_sources = none.copy()
+        ev.cumulative, ev.cumulative_year, ev.cumulative_source = nan.copy(), nan.copy(), none.copy()
+        ev.text, ev.any_rows = none.copy(), np.zeros(n, dtype=bool)
+        return ev
+    has_value = np.isfinite(rows.value)
+    is_level = (rows.kind == "level") & has_value
+
+    at = _last_rows(rows.rc, is_level)
+    ev.level = _pick(n, at, rows.value, np.nan)
+    ev.level_year = _pick(n, at, rows.year.astype(float), np.nan)
+    ev.level_bound = _pick(n, at, rows.bound, None)
+    ev.level_source = _pick(n, at, rows.source, None)
+    at = _last_rows(rows.rc, is_level & (rows.year == base_year) & np.equal(rows.bound, None))
+    ev.base_level = _pick(n, at, rows.value, np.nan)
+    ev.base_source = _pick(n, at, rows.source, None)
+
+    growth = (rows.kind == "annual_growth") & has_value & (rows.year > base_year)
+    ev.growth_sources = np.full(n, None, dtype=object)
+    if growth.any():
+        # One change per region and year: the last row of each pair counts.
+        g_idx = np.flatnonzero(growth)
+        key = rows.rc[g_idx].astype(np.int64) * 10000 + rows.year[g_idx]
+        _, last_of = np.unique(key[::-1], return_index=True)
+        g_idx = g_idx[::-1][last_of]
+        sign = -1.0 if reduction else 1.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log1p(sign * rows.value[g_idx] / 100.0)
+        codes = rows.rc[g_idx]
+        ev.growth_log = np.bincount(codes, weights=logs, minlength=n).astype(float)
+        ev.growth_years = np.bincount(codes, minlength=n).astype(float)
+        last = np.full(n, -np.inf)
+        np.maximum.at(last, codes, rows.year[g_idx].astype(float))
+        ev.growth_last_year = np.where(np.isfinite(last), last, np.nan)
+        ev.growth_log[ev.growth_years == 0] = np.nan
+        ev.growth_sources = _source_lists(codes, rows.year[g_idx], rows.source[g_idx], n)
+    else:
+        ev.growth_log, ev.growth_years, ev.growth_last_year = np.full(n, np.nan), np.zeros(n), np.full(n, np.nan)
+
+    at = _last_rows(rows.rc, (rows.kind == "cumulative") & has_value)
+    ev.cumulative = _pick(n, at, rows.value, np.nan)
+    ev.cumulative_year = _pick(n, at, rows.year.astype(float), np.nan)
+    ev.cumulative_source = _pick(n, at, rows.source, None)
+
+    at = _last_rows(rows.rc, ~np.equal(rows.text, None) & ~has_value)
+    ev.text = _pick(n, at, rows.text, None)
+    ev.any_rows = np.zeros(n, dtype=bool)
+    ev.any_rows[rows.rc] = True
+    return ev
+
+
+def _source_lists(codes: np.ndarray, years: np.ndarray, sources: np.ndarray, n: int) -> np.ndarray:
+    """Distinct sources per region in year order (one Python step per distinct region × source)."""
+    pairs = pd.DataFrame({"r": codes, "y": years, "s": sources}).dropna(subset=["s"])
+    pairs = pairs.sort_values("y", kind="stable").drop_duplicates(["r", "s"])
+    out = np.full(n, None, dtype=object)
+    for r, src in zip(pairs["r"].to_numpy(), pairs["s"].to_numpy()):
+        if out[r] is None:
+            out[r] = []
+        out[r].append(str(src))
+    return out

@@ -1,0 +1,137 @@
+"""Level targets (9000亿元, 93以上, PM2.5 27以下, 75左右): progress along the planned path."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from planwatch.model import Bound, Direction, PathShape, Status
+
+from .measures import Case, Measures, about_tolerance, direction_of, thresholds
+from .paths import average_rate, completion, expected_value, geometric_mask
+from .projection import project, year_reached
+
+
+def mark_missing(m: Measures, case: Case, has_value: np.ndarray | None = None) -> None:
+    """Verdicts for regions without a usable value: no data at all, or only words."""
+    ev = case.evidence
+    has_value = np.zeros(case.n, dtype=bool) if has_value is None else has_value
+    m.set_verdict(~ev.any_rows, Status.no_data, "截至评估年份尚无实际数据")
+    texts = np.array([f"仅有定性描述（{t}），无法与目标数值比较" if t else None for t in ev.text], dtype=object) \
+        if np.any(~np.equal(ev.text, None)) else None
+    if texts is not None:
+        m.set_verdict(~has_value & ~np.equal(ev.text, None), Status.not_assessable, texts)
+
+
+def prepare(case: Case) -> Measures:
+    """Measures carrying the latest level, its year, bound, sources and the baseline."""
+    ev = case.evidence
+    m = Measures(case.n, rate_unit="%")
+    m["actual"] = ev.level
+    m["actual_year"] = ev.level_year
+    m["baseline"] = case.baseline
+    m["bound"] = ev.level_bound
+    m["sources"] = _sources(ev.level_source, ev.base_source)
+    mark_missing(m, case, np.isfinite(ev.level))
+    return m
+
+
+def _sources(*columns: np.ndarray) -> np.ndarray:
+    out = np.empty(len(columns[0]), dtype=object)
+    for i, items in enumerate(zip(*columns)):
+        seen: list[str] = []
+        for s in items:
+            if s and s not in seen:
+                seen.append(str(s))
+        out[i] = seen
+    return out
+
+
+def measure(case: Case) -> Measures:
+    """Judge a level target for every region."""
+    m = prepare(case)
+    target = case.target
+    if target.value is None:
+        m.set_verdict(np.ones(case.n, dtype=bool), Status.not_assessable, "目标值缺失")
+        return m
+    ev, n_years = case.evidence, case.span
+    base = case.baseline
+    direction = direction_of(target, _scalar(base))
+    low, high = thresholds(target, direction, about_tolerance(target, case.unit, case.settings))
+    goal = _goal(target.value, low, high, base, direction)
+    geometric = case.path == PathShape.geometric
+    geo = geometric_mask(geometric, base, target.value)
+    linear_rate = not geometric
+    m.linear_rate = linear_rate
+    m.rate_unit = "%" if geometric else _per_year(case.unit)
+
+    actual, when = ev.level, ev.level_year
+    has = np.isfinite(actual)
+    elapsed = np.where(has, when - case.base_year, case.year - case.base_year)
+    share = elapsed / n_years if n_years > 0 else np.ones(case.n)
+    left = np.where(has, case.end_year - when, case.end_year - case.year)
+    with np.errstate(invalid="ignore"):
+        met = has & (actual >= low) & (actual <= high)
+    m["target"] = np.full(case.n, float(target.value))
+    m["time_share"] = share
+    m["expected"] = expected_value(base, target.value, share, geo)
+    m["completion"] = completion(base, actual, target.value, geo)
+    m["met"] = met
+    sign = _sign(direction, base, target.value)
+    m["gap"] = sign * (goal - actual)
+    m["observed_rate"] = average_rate(base, actual, elapsed, geo)
+    m["planned_rate"] = average_rate(base, target.value, n_years, geo)
+    m["required_rate"] = np.where(left > 0, average_rate(actual, goal, left, geo), np.nan)
+    m["projection"] = np.where(left > 0, project(actual, m["observed_rate"], left, geo), actual)
+    m["projection_share"] = completion(base, m["projection"], target.value, geo)
+    reached = year_reached(actual, when, goal, m["observed_rate"], geo,
+                           last_year=case.end_year + case.settings.projection_horizon)
+    m["projection_year"] = np.where(met, when, reached)
+    with np.errstate(invalid="ignore"):
+        projected_ok = (m["projection"] >= low) & (m["projection"] <= high)
+    m["warning"] = has & np.isfinite(base) & ~met & ~projected_ok
+    m["bound_side"] = _bound_side(ev.level_bound, direction, sign)
+    no_base = has & ~met & ~np.isfinite(base)
+    m.set_verdict(no_base, Status.not_assessable, "缺少基期值，无法计算完成进度（实际值尚未达到目标）")
+    if linear_rate:
+        m.rule_note = "该指标按线性路径评估，年均变化以每年变化量（而非增长率）计算"
+    return m
+
+
+def _scalar(values: np.ndarray) -> float | None:
+    finite = values[np.isfinite(values)]
+    return float(finite[0]) if len(finite) else None
+
+
+def _goal(value: float, low: float, high: float, base: np.ndarray, direction: Direction) -> np.ndarray:
+    """The nearest value that meets the target, seen from the base (the edge of a band)."""
+    if direction == Direction.higher_is_better and np.isfinite(low):
+        return np.full(len(base), low)
+    if direction == Direction.lower_is_better and np.isfinite(high):
+        return np.full(len(base), high)
+    with np.errstate(invalid="ignore"):
+        return np.where(base > high, high, np.where(base < low, low, value))
+
+
+def _sign(direction: Direction, base: np.ndarray, value: float) -> np.ndarray:
+    """+1 where going up is progress, −1 where going down is."""
+    if direction == Direction.higher_is_better:
+        return np.ones(len(base))
+    if direction == Direction.lower_is_better:
+        return -np.ones(len(base))
+    with np.errstate(invalid="ignore"):
+        return np.where(base > value, -1.0, 1.0)
+
+
+def _bound_side(bounds: np.ndarray, direction: Direction, sign: np.ndarray) -> np.ndarray:
+    """+1 where a bound says the truth is at least this good, −1 at most this good, 0 no bound."""
+    above = np.equal(bounds, Bound.above.value) | np.equal(bounds, Bound.above)
+    below = np.equal(bounds, Bound.below.value) | np.equal(bounds, Bound.below)
+    side = np.where(above, 1, np.where(below, -1, 0))
+    return (side * np.where(sign >= 0, 1, -1)).astype(int)
+
+
+def _per_year(unit: str) -> str:
+    unit = unit.strip()
+    if unit in ("%", "％"):
+        return "个百分点/年"
+    return f"{unit}/年" if unit else "/年"

@@ -1,0 +1,39 @@
+"""Open SDG / Eurostat: the observed average annual rate against the rate the target requires.
+
+The required rate is the base→target rate over the whole period (compound % per year, or units
+per year for a rate or share indicator, where a growth rate of a rate would mean nothing).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from planwatch.model import Status
+
+from ..measures import Measures
+from ..settings import EvaluationSettings
+
+LABEL = "Open SDG 进度法"
+CATEGORY_LABELS = {
+    "target_achieved": "已达标",
+    "substantial_progress": "进展显著",
+    "moderate_progress": "有进展但需加快",
+    "limited_progress": "进展有限",
+    "deterioration": "倒退",
+}
+
+
+def classify(m: Measures, settings: EvaluationSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ratio observed/required rate: ≥ substantial → on_track; otherwise lagging, by category."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        planned = m["planned_rate"]
+        ratio = np.where(np.isfinite(planned) & (planned != 0), m["observed_rate"] / planned, np.nan)
+        category = np.where(ratio >= settings.open_sdg_substantial, "substantial_progress",
+                            np.where(ratio >= settings.open_sdg_moderate, "moderate_progress",
+                                     np.where(ratio >= 0, "limited_progress", "deterioration"))).astype(object)
+    known = np.isfinite(ratio)
+    category[~known] = None
+    status = np.where(category == "substantial_progress", Status.on_track.value, Status.lagging.value).astype(object)
+    status[~known] = Status.not_assessable.value
+    category[m["met"]] = "target_achieved"
+    return status, ratio, category

@@ -1,0 +1,27 @@
+"""Trend projection: where the current pace leads by the target year, and when it meets the goal."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .paths import advance, years_to_reach
+
+
+def project(actual, rate, years_left, geo) -> np.ndarray:
+    """Value at the target year if the observed average pace continues."""
+    return advance(actual, rate, np.maximum(np.asarray(years_left, float), 0.0), geo)
+
+
+def year_reached(actual, actual_year, goal, rate, geo, *, last_year: int) -> np.ndarray:
+    """Year the goal would be reached at ``rate`` from ``actual``; NaN if never or after ``last_year``."""
+    years = years_to_reach(actual, goal, rate, geo)
+    with np.errstate(invalid="ignore"):
+        # A hair of slack so a pace that lands exactly on the goal is not pushed a year later.
+        when = np.ceil(np.asarray(actual_year, float) + years - 1e-9)
+    return np.where(np.isfinite(when) & (when <= last_year), when, np.nan)
+
+
+def compounded_share(share_so_far, years_so_far, years_total) -> np.ndarray:
+    """A share of a log-distance covered in ``years_so_far``, extended to ``years_total`` years."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.asarray(years_so_far) > 0, share_so_far * years_total / years_so_far, np.nan)

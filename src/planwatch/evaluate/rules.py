@@ -1,0 +1,74 @@
+"""Dispatch of a target to the rule of its kind, and the small rules: assigned, maintain, text."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from planwatch.model import Status, TargetKind
+
+from . import comparative, cumulative, growth, level
+from .measures import Case, Measures
+
+
+def measure(case: Case) -> Measures:
+    """Apply the rule of the case's target kind; every region at once."""
+    kind = case.kind
+    if kind == TargetKind.assigned:
+        return _assigned(case)
+    if kind == TargetKind.level:
+        return level.measure(case)
+    if kind == TargetKind.annual_growth:
+        return growth.measure(case)
+    if kind == TargetKind.cumulative_change:
+        return cumulative.measure(case)
+    if kind == TargetKind.comparative:
+        return comparative.measure(case)
+    if kind == TargetKind.maintain:
+        return _maintain(case)
+    return _text(case)
+
+
+def assigned_kind(case: Case) -> TargetKind:
+    """The kind an assigned (省下达) value takes once entered."""
+    if case.target.assigned_kind is not None:
+        return TargetKind(case.target.assigned_kind)
+    return TargetKind.cumulative_change if case.target.cumulative else TargetKind.level
+
+
+def _assigned(case: Case) -> Measures:
+    if case.target.value is None:
+        m = Measures(case.n)
+        who = case.target.assigned_by or "上级"
+        m.set_verdict(np.ones(case.n, dtype=bool), Status.pending_target, f"目标值由{who}下达，尚未录入")
+        return m
+    case.kind = assigned_kind(case)
+    return measure(case)
+
+
+def _maintain(case: Case) -> Measures:
+    """A hold-the-line target (167 → 167): met each year the value is at least the base."""
+    m = level.prepare(case)
+    ev = case.evidence
+    floor = np.full(case.n, case.target.value if case.target.value is not None else np.nan)
+    floor = np.where(np.isfinite(floor), floor, case.baseline)
+    m["target"] = floor
+    m["expected"] = floor
+    has = np.isfinite(ev.level) & np.isfinite(floor)
+    lower = case.target.direction == "lower_is_better"
+    with np.errstate(invalid="ignore"):
+        holds = (ev.level <= floor) if lower else (ev.level >= floor)
+        m["gap"] = (ev.level - floor) if lower else (floor - ev.level)
+    m["met"] = has & holds & (case.year >= case.end_year)
+    m.set_verdict(has & holds & (case.year < case.end_year), Status.on_track)
+    m.set_verdict(has & ~holds, Status.lagging)
+    m["warning"] = has & ~holds
+    m.set_verdict(~has & np.isfinite(ev.level), Status.not_assessable, "缺少应保持的基期值")
+    m.rule_note = "保持类目标：实际值不低于基期值即为符合"
+    return m
+
+
+def _text(case: Case) -> Measures:
+    m = Measures(case.n)
+    level.mark_missing(m, case)
+    m.set_verdict(np.ones(case.n, dtype=bool), Status.not_assessable, "目标为定性表述，无法量化评估")
+    return m

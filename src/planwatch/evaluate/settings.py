@@ -1,0 +1,109 @@
+"""Every threshold and tolerance of the evaluation, each a named setting with a default and help.
+
+Settings are listed datasette-style: ``EvaluationSettings.model_fields`` gives each name, default
+and help text; docs/methodology.md documents every one (a test checks this).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from planwatch.errors import EvaluationError
+
+
+class EvaluationSettings(BaseModel):
+    """Thresholds and tolerances used by the rules and methods; override any by name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ahead_margin: float = Field(
+        0.05,
+        description="时间进度法：完成进度超过时间进度至少这么多（比例）即为“快于预期”",
+    )
+    lagging_margin: float = Field(
+        0.05,
+        description="时间进度法：完成进度落后时间进度超过这么多（比例）即为“滞后”；其间为“基本符合预期”",
+    )
+    about_tolerance_pp: float = Field(
+        0.5,
+        description="“左右”目标的容差（百分点），用于单位为%的指标",
+    )
+    about_tolerance_share: float = Field(
+        0.02,
+        description="“左右”目标的相对容差（目标值的比例），用于其他单位的指标",
+    )
+    comparative_tolerance_pp: float = Field(
+        1.0,
+        description="比较性目标“基本同步”的容差（百分点）：增速与参照增速之差在此以内视为同步",
+    )
+    open_sdg_substantial: float = Field(
+        0.95,
+        description="Open SDG 法：实际/所需年均变化率之比不低于此值为“进展显著”",
+    )
+    open_sdg_moderate: float = Field(
+        0.6,
+        description="Open SDG 法：比值不低于此值（且低于“进展显著”）为“有进展但需加快”，0 至此值为“进展有限”，负值为“倒退”",
+    )
+    unsd_on_track: float = Field(
+        0.95,
+        description="UNSD 法：按当前速度推算期末可完成目标距离的比例不低于此值为“基本可实现”",
+    )
+    unsd_fair: float = Field(
+        0.10,
+        description="UNSD 法：推算比例不低于此值为“有一定进展”，低于此值为“进展有限”，负值为“倒退”",
+    )
+    projection_horizon: int = Field(
+        30,
+        description="推算达标年份的最远年数（规划期末之后）；更远视为按当前速度无法实现",
+    )
+    geometric_units: tuple[str, ...] = Field(
+        ("亿元", "万亿元", "万元", "元", "亿美元", "万美元", "美元", "万人", "人", "件", "项", "个", "张", "家", "万套", "套", "万吨", "吨"),
+        description="未指定路径时按几何（复合增长）路径规划的计量单位；其余单位（%、岁、年等）按线性路径",
+    )
+    reduction_words: tuple[str, ...] = Field(
+        ("降低", "下降", "减少", "削减", "压减"),
+        description="指标名称含这些词时，累计变化目标按“降低”处理（逐年降幅复合）",
+    )
+    reference_synonyms: dict[str, tuple[str, ...]] = Field(
+        default_factory=lambda: {"地区生产总值": ("生产总值", "GDP", "经济增长", "经济")},
+        description="比较性目标参照量的同义词表：参照文字或其同义词出现在指标/序列名称中即视为匹配",
+    )
+    reference_strip_words: tuple[str, ...] = Field(
+        ("年均增长率", "年均增长", "实际增长率", "增长率", "增速", "增长", "速度"),
+        description="匹配参照量前从参照文字中去掉的词（“地区生产总值年均增长”→“地区生产总值”）",
+    )
+    final_status_at_end: bool = Field(
+        True,
+        description="评估年份为规划期末时，未达标记为“未实现”而非“滞后”",
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Settings as plain values, name → value (for an Assessment and reports)."""
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.model_dump().items()}
+
+
+def settings_help() -> list[tuple[str, Any, str]]:
+    """Every setting as (name, default, help), in declaration order."""
+    out = []
+    for name, field in EvaluationSettings.model_fields.items():
+        default = field.default_factory() if field.default_factory else field.default
+        out.append((name, default, field.description or ""))
+    return out
+
+
+def resolve_settings(settings: EvaluationSettings | dict | None) -> EvaluationSettings:
+    """The settings to use: defaults, a settings object, or overrides by name."""
+    if settings is None:
+        return EvaluationSettings()
+    if isinstance(settings, EvaluationSettings):
+        return settings
+    unknown = sorted(set(settings) - set(EvaluationSettings.model_fields))
+    if unknown:
+        known = "、".join(EvaluationSettings.model_fields)
+        raise EvaluationError(f"未知的评估设置：{'、'.join(unknown)}；可用设置：{known}")
+    try:
+        return EvaluationSettings(**settings)
+    except ValueError as exc:
+        raise EvaluationError(f"评估设置取值无效：{exc}") from exc

@@ -1,0 +1,83 @@
+"""Ingest: a plan document (规划纲要 as text) → a :class:`~planwatch.model.Plan`.
+
+Every item carries the 1-based line it came from. The reader never guesses silently: what it
+could not understand becomes a warning, and what a person must confirm becomes a review flag.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planwatch.errors import PlanFormatError
+from planwatch.model import Plan
+
+from .document import Document, document_from_text, read_document
+from .meta import read_meta
+from .outline import read_outline
+from .projects import read_projects
+from .prose import read_prose
+from .review import collect_flags
+
+__all__ = ["plan_from_document", "read_plan", "read_plan_text"]
+
+
+def read_plan(path: str | Path) -> Plan:
+    """Read a plan document (UTF-8, UTF-8 with BOM or GB18030 text) into a Plan."""
+    return plan_from_document(read_document(path))
+
+
+def read_plan_text(text: str, name: str = "<text>") -> Plan:
+    """Read a plan from text already in memory; ``name`` is used in messages."""
+    return plan_from_document(document_from_text(text, name))
+
+
+def read_tables(doc: Document, period: tuple[int | None, int | None]):
+    """(tables, indicators, flags, warnings) of the document's indicator tables."""
+    try:
+        from .indicators import indicators_from_tables
+        from .tables import find_tables
+    except ImportError:  # TODO(lead): remove once tables.py/indicators.py (engineer A) are in place
+        return [], [], [], ["表格读取模块（tables/indicators）尚不可用，未读取指标表"]
+
+    tables = find_tables(doc.lines)
+    indicators, flags, warnings = indicators_from_tables(tables, period=period)
+    return tables, indicators, flags, warnings
+
+
+def plan_from_document(doc: Document) -> Plan:
+    """The Plan of a Document: meta, tables, outline, prose targets, achievements, projects, flags."""
+    meta, warnings = read_meta(doc)
+    tables, indicators, indicator_flags, table_warnings = read_tables(doc, (meta.period_start, meta.period_end))
+    warnings += table_warnings
+    outline = read_outline(doc, tables)
+    projects = read_projects(doc, outline)
+    prose = read_prose(doc, outline, meta, indicators, skip_lines={p.line for p in projects})
+    if prose.pipe_rows:
+        warnings.append(f"第 {describe_lines(prose.pipe_rows)} 行像是以“|”分隔的表格行，未能作为指标表读取，已跳过")
+    warnings += truncation_warnings(doc, outline)
+    if not indicators:
+        warnings.append("未找到指标表（如“表2 ……主要指标”），没有读取到表格指标")
+    if not (meta.title or indicators or prose.targets or prose.achievements or outline.nodes):
+        raise PlanFormatError("没有识别出任何规划内容（无标题、章节、指标表或量化目标），请确认这是规划纲要文本",
+                              file=doc.name)
+    flags = collect_flags(indicator_flags, prose.targets, projects, outline.nodes)
+    return Plan(meta=meta, outline=outline.nodes, indicators=indicators, targets=prose.targets,
+                projects=projects, achievements=prose.achievements, flags=flags, warnings=warnings)
+
+
+def truncation_warnings(doc: Document, outline) -> list[str]:
+    """Warnings for tables that run to the very end of the file (a cut-off document)."""
+    last = max((n for n, text in enumerate(doc.lines, 1) if text.strip()), default=0)
+    return [f"{node.label or '表格'}（第 {node.line}–{node.line_end} 行）一直延续到文件末尾，可能被截断；请核对指标是否完整"
+            for node in outline.nodes if node.kind == "table" and node.line_end >= last > node.line]
+
+
+def describe_lines(lines: list[int]) -> str:
+    """Line numbers as short ranges: 7–10、14."""
+    ranges: list[list[int]] = []
+    for number in sorted(lines):
+        if ranges and number <= ranges[-1][1] + 2:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    return "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in ranges)

@@ -1,0 +1,151 @@
+"""A plan document as lines: bytes → text (encoding detection) → normalised lines.
+
+Line numbers are 1-based and never shift: the normalised text keeps one line per printed
+line, so every later stage can point a reviewer at the exact line of the original file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planwatch.errors import PlanFormatError
+from planwatch.numbers import to_halfwidth
+
+# A `# key: value` header line at the top of a sample fragment (title, source_url, …).
+HEADER_LINE = re.compile(r"^#\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+HEADER_END = re.compile(r"^#\s*-{2,}")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Control characters that never occur in a text document (tab, newlines, form feed do).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+MAX_CONTROL_SHARE = 0.02
+
+
+@dataclass
+class Document:
+    """The lines of a plan document: ``lines`` normalised (half-width), ``raw`` as printed."""
+
+    name: str
+    lines: list[str]
+    raw: list[str]
+    encoding: str
+    sha256: str
+    headers: dict[str, str] = field(default_factory=dict)
+    header_lines: int = 0
+
+    def line(self, number: int) -> str:
+        """The normalised text of a 1-based line."""
+        return self.lines[number - 1]
+
+    def printed(self, number: int, start: int = 0, end: int | None = None) -> str:
+        """The text of a 1-based line as printed, sliced like the normalised line."""
+        raw, norm = self.raw[number - 1], self.lines[number - 1]
+        if len(raw) != len(norm):  # normalisation changed lengths: offsets only fit the normalised text
+            return norm[start:end]
+        return raw[start:end]
+
+
+def halfwidth(text: str) -> str:
+    """Full-width ASCII forms → half-width, one character for one (offsets survive)."""
+    return to_halfwidth(text)
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with; PlanFormatError if not text."""
+    if not data.strip():
+        raise PlanFormatError("文件为空，没有可读取的规划内容", file=name)
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return checked_text(data.decode(encoding), name), encoding
+            except UnicodeDecodeError as exc:
+                raise PlanFormatError(f"文件以 {encoding} 标记开头，但第 {exc.start} 字节无法解码", file=name) from None
+    if b"\x00" in data:
+        raise PlanFormatError("文件含有空字节（NUL），看起来是二进制文件（如 Word/PDF/图片），不是纯文本规划文件；"
+                              "请先另存为 .txt 文本", file=name)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return checked_text(data.decode(encoding), name), encoding
+        except UnicodeDecodeError:
+            continue
+    text, encoding = guessed(data, name)
+    return checked_text(text, name), encoding
+
+
+def guessed(data: bytes, name: str) -> tuple[str, str]:
+    """Text decoded with charset-normalizer's best guess (the fallback after utf-8 and gb18030)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise PlanFormatError("无法识别文件编码（已尝试 UTF-8、GB18030 及自动检测），不是可读的文本文件", file=name)
+    return str(best), best.encoding
+
+
+def checked_text(text: str, name: str) -> str:
+    """The text itself, after rejecting binary content and blank text."""
+    if not text.strip():
+        raise PlanFormatError("文件为空，没有可读取的规划内容", file=name)
+    controls = len(CONTROL_CHARS.findall(text))
+    if controls and controls / len(text) > MAX_CONTROL_SHARE:
+        first = CONTROL_CHARS.search(text)
+        line = text.count("\n", 0, first.start()) + 1 if first else None
+        raise PlanFormatError(f"文件中控制字符过多（{controls} 个），看起来是二进制文件而不是纯文本规划文件",
+                              file=name, line=line)
+    return text
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines split only at CR/LF (so numbering matches editors); no empty line after a final newline."""
+    lines = LINE_BREAK.split(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def header_of(lines: list[str]) -> tuple[dict[str, str], int]:
+    """The `# key: value` header at the top of a file and how many lines it spans."""
+    headers: dict[str, str] = {}
+    count = 0
+    for line in lines:
+        if HEADER_END.match(line):
+            count += 1
+            break
+        match = HEADER_LINE.match(line)
+        if not match:
+            break
+        headers.setdefault(match.group(1).lower(), match.group(2))
+        count += 1
+    return headers, count
+
+
+def document_from_text(text: str, name: str, *, encoding: str = "utf-8", data: bytes | None = None) -> Document:
+    """A Document from already-decoded text (headers blanked out of the normalised lines)."""
+    text = text.lstrip("\ufeff")
+    checked_text(text, name)
+    raw = split_lines(text)
+    headers, count = header_of(raw)
+    lines = [""] * count + [halfwidth(line) for line in raw[count:]]
+    digest = hashlib.sha256(data if data is not None else text.encode("utf-8")).hexdigest()
+    return Document(name=name, lines=lines, raw=raw, encoding=encoding, sha256=digest, headers=headers,
+                    header_lines=count)
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a plan file from disk: detect its encoding, reject binary or empty files."""
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise PlanFormatError("文件不存在", file=name)
+    if path.is_dir():
+        raise PlanFormatError("这是一个目录，不是规划文本文件", file=name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PlanFormatError(f"无法读取文件：{exc.strerror or exc}", file=name) from None
+    text, encoding = decode(data, name)
+    return document_from_text(text, name, encoding=encoding, data=data)

@@ -1,0 +1,84 @@
+"""Reading one observation cell as printed: numbers, bounds (>129, 超129), qualitative text, vintages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from planwatch.model import Bound
+
+ABOVE_PREFIXES = (">=", "≥", ">", "超过", "超", "突破", "高于", "大于", "逾", "多于", "不低于", "不少于")
+BELOW_PREFIXES = ("<=", "≤", "<", "低于", "小于", "不足", "不到", "不超过", "不高于")
+ABOVE_SUFFIXES = ("以上", "多", "余")
+BELOW_SUFFIXES = ("以下", "以内")
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# Units whose values are ranks or labels rather than quantities.
+QUALITATIVE_UNITS = {"位次", "名次", "排名", "位", "名", "等级", "级", "定性", "文字", "-"}
+FINAL = re.compile(r"\bfinal\b|最终核实|(?<!未)核实|最终数", re.IGNORECASE)
+PRELIMINARY = re.compile(r"\bpreliminary\b|初步|快报", re.IGNORECASE)
+
+
+@dataclass
+class Reading:
+    """A cell read as a number (with an optional bound) or as text."""
+
+    value: float | None = None
+    bound: Bound | None = None
+    text: str | None = None
+    percent: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return self.value is not None
+
+
+def normalise(text: str) -> str:
+    """NFKC-normalised, trimmed text (full-width digits and signs become ASCII)."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def parse_number(text: str) -> float | None:
+    """A plain decimal number with optional thousands separators, or None."""
+    t = text.replace(",", "").replace(" ", "")
+    return float(t) if NUMBER.match(t) else None
+
+
+def read_cell(raw: str) -> Reading:
+    """The value of a cell: number, bound + number, or text (anything else)."""
+    text = normalise(raw)
+    body, bound = text, None
+    for prefixes, b in ((ABOVE_PREFIXES, Bound.above), (BELOW_PREFIXES, Bound.below)):
+        for p in prefixes:
+            if body.startswith(p):
+                body, bound = body[len(p):].strip(), b
+                break
+        if bound:
+            break
+    if bound is None:
+        for suffixes, b in ((ABOVE_SUFFIXES, Bound.above), (BELOW_SUFFIXES, Bound.below)):
+            for s in suffixes:
+                if body.endswith(s) and parse_number(body[: -len(s)].rstrip("%")) is not None:
+                    body, bound = body[: -len(s)].strip(), b
+                    break
+            if bound:
+                break
+    percent = body.endswith("%")
+    number = parse_number(body.rstrip("%").strip())
+    if number is None:
+        return Reading(text=text)
+    return Reading(value=number, bound=bound, percent=percent)
+
+
+def is_qualitative_unit(unit: str) -> bool:
+    """Whether a unit labels ranks or words (位次), so a non-numeric value is expected."""
+    return normalise(unit) in QUALITATIVE_UNITS
+
+
+def vintage_from_note(note: str) -> str | None:
+    """'final' or 'preliminary' when the note says so, else None (file order decides)."""
+    if FINAL.search(note):
+        return "final"
+    if PRELIMINARY.search(note):
+        return "preliminary"
+    return None

@@ -1,0 +1,164 @@
+"""import_file: an observation file into the store, all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from planwatch.errors import DataImportError
+from planwatch.model import Series
+from planwatch.store import Store
+from planwatch.store.regions import region_names
+
+from .layout import is_wide, long_cells, wide_cells
+from .rows import Context, check_row
+from .subjects import Subjects
+from .tables import Problem, read_table
+
+
+class ImportProblem(BaseModel):
+    """A problem with one row of an imported file (row 1 is the header)."""
+
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行" if self.row else "文件"
+        col = f"，列 {self.column}" if self.column else ""
+        val = f"，值 “{self.value}”" if self.value not in (None, "") else ""
+        return f"{where}{col}{val}：{self.message}"
+
+
+class ImportReport(BaseModel):
+    """What an import did (or, for a dry run, would do)."""
+
+    file: str
+    layout: str = Field("long", description="long / wide")
+    dry_run: bool = False
+    rows_read: int = 0
+    values: int = Field(0, description="Values read (a wide row holds several)")
+    inserted: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    per_indicator: dict[str, int] = Field(default_factory=dict)
+    no_value: list[ImportProblem] = Field(default_factory=list, description="Rows kept as text: no value, a note")
+    notes: list[ImportProblem] = Field(default_factory=list, description="Kinds or units decided on the way")
+    problems: list[ImportProblem] = Field(default_factory=list)
+
+
+def _problem(p: Problem) -> ImportProblem:
+    return ImportProblem(row=p.row, column=p.column, value=p.value, message=p.message)
+
+
+def import_file(store: Store, path: str | Path, *, dry_run: bool = False, declare: list[Series] | None = None,
+                region_default: str | None = None, sheet: str | None = None,
+                plan_key: str | None = None) -> ImportReport:
+    """Import a CSV/XLSX of observations (long or wide form); DataImportError lists every problem."""
+    path = Path(path)
+    table = read_table(path, sheet=sheet)
+    wide = is_wide(table.header)
+    cells = wide_cells(table) if wide else long_cells(table)
+    report = ImportReport(file=str(path), layout="wide" if wide else "long", dry_run=dry_run,
+                          rows_read=len(table.rows) + len(table.problems), values=len(cells), skipped=table.skipped)
+    problems = [_problem(p) for p in table.problems]
+    if not wide:
+        missing = _missing_columns(table.header)
+        if missing:  # without these columns no row can be read: report the header alone
+            raise DataImportError(_summary(path, missing), file=str(path), problems=missing)
+    plan = store.plan(plan_key)
+    try:
+        return _import(store, path, plan, cells, report, problems, dry_run=dry_run, declare=declare,
+                       region_default=region_default)
+    except _DryRun as done:
+        return done.report
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+
+
+def _import(store: Store, path: Path, plan, cells, report: ImportReport, problems: list[ImportProblem], *,
+            dry_run: bool, declare: list[Series] | None, region_default: str | None) -> ImportReport:
+    with store.begin() as conn:
+        declared = _series(store, conn, plan, declare)
+        ctx = Context(plan=plan, subjects=Subjects(plan, declared), regions=region_names(conn),
+                      region_default=region_default, first_year=_first_year(plan), last_year=plan.meta.period_end)
+        records = []
+        first_seen: dict[tuple, int] = {}
+        for cell in cells:
+            result = check_row(cell, ctx)
+            problems += [_problem(p) for p in result.problems]
+            report.notes += [_problem(p) for p in result.notes]
+            if result.no_value:
+                report.no_value.append(ImportProblem(row=cell.row, column=cell.column("value"), value="",
+                                                     message=f"无数值，按备注记为文字：{result.record['text']}"))
+            if result.record is None:
+                if not result.problems:
+                    report.skipped += 1
+                continue
+            rec = result.record
+            dup = (rec["indicator"], rec["region"], rec["year"], rec["value"], rec["bound"], rec["text"], rec["source"])
+            if dup in first_seen:
+                problems.append(ImportProblem(row=cell.row, column=None, value=cell.get("value"),
+                                              message=f"与第 {first_seen[dup]} 行重复（同一指标、地区、年份、数值与来源）"))
+                continue
+            first_seen[dup] = cell.row
+            records.append(rec)
+        if problems:
+            raise DataImportError(_summary(path, problems), file=str(path), problems=problems)
+        report.per_indicator = dict(Counter(r["indicator"] for r in records))
+        if declare and not dry_run:
+            store._declare(conn, declare)
+        result = store.write_observations(conn, records, file_name=path.name, sha256=_sha256(path))
+        report.inserted, report.revised, report.unchanged = (result.count(s) for s in ("inserted", "revised",
+                                                                                         "unchanged"))
+        if dry_run:
+            raise _DryRun(report)
+    return report
+
+
+def _missing_columns(header: list[str]) -> list[ImportProblem]:
+    from .layout import canonical
+
+    fields = {canonical(h) for h in header}
+    return [ImportProblem(row=1, column=name, value=None, message=f"缺少必需的列 {name}（或其别名，如 {alias}）")
+            for name, alias in (("indicator", "indicator_no/指标"), ("year", "年份"), ("value", "数值"))
+            if name not in fields]
+
+
+def _series(store: Store, conn, plan, declare: list[Series] | None) -> list[Series]:
+    from sqlalchemy import select
+
+    from planwatch.model import ObservationKind
+    from planwatch.store import schema
+
+    stored = [Series(code=r.code, name=r.name, unit=r.unit, kind=ObservationKind(r.kind))
+              for r in conn.execute(select(schema.series))]
+    merged = {s.code: s for s in [*stored, *plan.series, *(declare or [])]}
+    return list(merged.values())
+
+
+def _first_year(plan) -> int | None:
+    meta = plan.meta
+    if meta.base_year:
+        return meta.base_year
+    return meta.period_start - 1 if meta.period_start else None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _summary(path: Path, problems: list[ImportProblem]) -> str:
+    head = "；".join(str(p) for p in problems[:5])
+    more = f"；另有 {len(problems) - 5} 处问题" if len(problems) > 5 else ""
+    return f"{path.name} 有 {len(problems)} 处问题，未导入任何数据：{head}{more}"

@@ -1,0 +1,222 @@
+"""Charts (matplotlib, Agg): one per indicator with data, and status summaries.
+
+Figures are built with ``matplotlib.figure.Figure`` (no pyplot state) and rendered
+deterministically: SVG with a fixed hash salt, no date, text as paths (so it shows without
+fonts); PNG without software metadata.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+from matplotlib.figure import Figure  # noqa: E402
+
+from planwatch.model import TargetKind  # noqa: E402
+
+from .context import IndicatorRow, ReportContext  # noqa: E402
+from .fonts import cjk_font  # noqa: E402
+from .palette import status_colour  # noqa: E402
+
+PNG_DPI = 150
+WORKERS_ENV = "PLANWATCH_REPORT_WORKERS"
+PARALLEL_FROM = 24  # charts; below this a process pool costs more than it saves
+GROWTH_KINDS = (TargetKind.annual_growth, TargetKind.comparative)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart: SVG text for HTML and/or PNG bytes for Word."""
+
+    key: str
+    title: str
+    svg: str = ""
+    png: bytes = b""
+
+
+@contextmanager
+def chart_style():
+    """rcParams for report charts: the CJK font first, text drawn as paths, fixed SVG salt."""
+    font = cjk_font()
+    rc = {
+        "font.family": "sans-serif",
+        "font.sans-serif": [font.family, "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "planwatch",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+    with matplotlib.rc_context(rc):
+        yield
+
+
+def planned_path(row: IndicatorRow) -> list[tuple[int, float]]:
+    """Values on the planned path from base to target, one per year (empty when undefined)."""
+    f = row.finding
+    if f.kind in GROWTH_KINDS or f.baseline is None or f.target is None:
+        return []
+    start, end = row.base_year, row.target_year
+    if not start or not end or end <= start:
+        return []
+    span = end - start
+    geometric = row.path_shape == "geometric" and f.baseline > 0 and f.target > 0
+    points = []
+    for year in range(start, end + 1):
+        share = (year - start) / span
+        if geometric:
+            value = f.baseline * math.exp(share * math.log(f.target / f.baseline))
+        else:
+            value = f.baseline + share * (f.target - f.baseline)
+        points.append((year, value))
+    return points
+
+
+def indicator_figure(row: IndicatorRow, report_year: int) -> Figure:
+    """Actual values by year, the planned path, the target and the projection of one indicator."""
+    f = row.finding
+    fig = Figure(figsize=(6.4, 3.4))
+    ax = fig.add_subplot()
+    path = planned_path(row)
+    if path:
+        ax.plot([p[0] for p in path], [p[1] for p in path], color="#90A4AE", linestyle="--", marker=".",
+                label="规划路径")
+    if f.target is not None and row.target_year:
+        if f.kind in GROWTH_KINDS:
+            ax.axhline(f.target, color="#C62828", linestyle=":", linewidth=1.2, label=f"目标（{f.target_text or f.target}）")
+        else:
+            ax.scatter([row.target_year], [f.target], marker="*", s=120, color="#C62828", zorder=4,
+                       label=f"{row.target_year}年目标")
+    if row.series:
+        years = [p.year for p in row.series]
+        values = [p.value for p in row.series]
+        ax.plot(years, values, color=status_colour(row.status), marker="o", linewidth=2, label="实际值")
+        for p in row.series:
+            if p.bound:
+                ax.annotate(p.bound, (p.year, p.value), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        if f.projection is not None and row.target_year and row.target_year > years[-1]:
+            ax.plot([years[-1], row.target_year], [values[-1], f.projection], color=status_colour(row.status),
+                    linestyle=(0, (4, 2)), linewidth=1.2, label="趋势推算")
+    if f.expected is not None:
+        ax.scatter([report_year], [f.expected], marker="D", s=28, color="#546E7A", zorder=3,
+                   label=f"{report_year}年应达值")
+    no = f"{f.no}. " if f.no else ""
+    ax.set_title(f"{no}{f.indicator}（{row.cells['status']}）", fontsize=10)
+    ax.set_xlabel("年份")
+    ax.set_ylabel(f.unit or "数值")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(axis="y", color="#E0E0E0", linewidth=0.6)
+    handles, _ = ax.get_legend_handles_labels()
+    if handles:
+        # Below the axes at a fixed place: 'best' placement and tight_layout cost more than drawing.
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5, frameon=False)
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.28)
+    return fig
+
+
+def status_figure(ctx: ReportContext) -> Figure:
+    """Number of indicators in each status (horizontal bars)."""
+    counts = [c for c in ctx.status_counts]
+    fig = Figure(figsize=(6.4, 0.45 * len(counts) + 1.0))
+    ax = fig.add_subplot()
+    labels = [label for _, label, _ in counts][::-1]
+    values = [n for _, _, n in counts][::-1]
+    colours = [status_colour(s) for s, _, _ in counts][::-1]
+    bars = ax.barh(labels, values, color=colours)
+    ax.bar_label(bars, labels=[str(v) for v in values], padding=3, fontsize=8)
+    ax.set_title(f"主要指标评估状态（共{ctx.total}项）", fontsize=10)
+    ax.set_xlabel("指标数（项）")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    fig.tight_layout()
+    return fig
+
+
+def category_figure(ctx: ReportContext) -> Figure:
+    """Statuses within each category (stacked horizontal bars)."""
+    table = ctx.by_category
+    names = [r[0] for r in table.rows][::-1]
+    fig = Figure(figsize=(6.4, 0.5 * max(len(names), 1) + 1.4))
+    ax = fig.add_subplot()
+    left = [0] * len(names)
+    for i, (status, label) in enumerate(zip(table.statuses, table.labels)):
+        values = [r[1][i] for r in table.rows][::-1]
+        if not any(values):
+            continue
+        ax.barh(names, values, left=left, color=status_colour(status), label=label)
+        left = [a + b for a, b in zip(left, values)]
+    ax.set_title("分领域指标评估状态", fontsize=10)
+    ax.set_xlabel("指标数（项）")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    if any(left):
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def render_svg(fig: Figure) -> str:
+    """The figure as SVG text, byte-stable across runs."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+def render_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
+    """The figure as PNG bytes without variable metadata."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
+    return buf.getvalue()
+
+
+def _render(key: str, title: str, fig: Figure, svg: bool, png: bool) -> Chart:
+    return Chart(key, title, render_svg(fig) if svg else "", render_png(fig) if png else b"")
+
+
+def _render_rows(job: tuple[Sequence[IndicatorRow], int, bool, bool]) -> list[Chart]:
+    """Charts of a batch of indicator rows (runs in a worker process for large reports)."""
+    rows, year, svg, png = job
+    with chart_style():
+        return [_render(r.chart_key, r.finding.indicator, indicator_figure(r, year), svg, png) for r in rows]
+
+
+def chart_workers(n_charts: int) -> int:
+    """Worker processes for ``n_charts`` charts: PLANWATCH_REPORT_WORKERS, else one per CPU for big reports."""
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    # Forking a threaded process (a web server) is unsafe; small reports are not worth a pool.
+    if n_charts < PARALLEL_FROM or threading.active_count() > 1 or "fork" not in mp.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def build_charts(ctx: ReportContext, *, svg: bool = True, png: bool = True) -> dict[str, Chart]:
+    """All charts of a report, keyed by chart key, rendered in the formats asked for."""
+    charts: dict[str, Chart] = {}
+    rows = [r for r in ctx.rows if r.chart_key]
+    with chart_style():
+        if ctx.total:
+            charts["status"] = _render("status", "主要指标评估状态", status_figure(ctx), svg, png)
+            charts["category"] = _render("category", "分领域指标评估状态", category_figure(ctx), svg, png)
+    workers = chart_workers(len(rows))
+    if workers == 1:
+        rendered = _render_rows((rows, ctx.year, svg, png))
+    else:
+        size = max(1, -(-len(rows) // (workers * 3)))
+        jobs = [(rows[i:i + size], ctx.year, svg, png) for i in range(0, len(rows), size)]
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            rendered = [chart for batch in pool.map(_render_rows, jobs) for chart in batch]
+    charts.update((c.key, c) for c in rendered)
+    return charts

@@ -1,0 +1,547 @@
+"""The report context: everything a report says, as plain data shared by every format.
+
+``build_context`` is pure (plan, assessment, observations, adjustments → ReportContext);
+``context_from_store`` is the I/O edge that reads a store and runs the evaluation.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from planwatch.errors import EvaluationError, StoreError
+from planwatch.model import (
+    ATTRIBUTE_LABELS,
+    Attribute,
+    Direction,
+    Finding,
+    Indicator,
+    Observation,
+    ObservationKind,
+    Plan,
+    Status,
+    TargetKind,
+    status_label,
+)
+
+from . import wording
+from .contents import (  # noqa: F401 - re-exported: the context's vocabulary
+    CORE_STATUSES,
+    KIND_LABELS,
+    METHOD_LABELS,
+    OBSERVATION_KIND_LABELS,
+    SETTING_LABELS,
+    STATUS_DEFINITIONS,
+    STATUS_ORDER,
+    UNCATEGORISED,
+    AdjustmentRow,
+    CategorySection,
+    CountTable,
+    IndicatorRow,
+    MethodInfo,
+    ObservationRow,
+    Point,
+    PreviousRow,
+    ProjectRow,
+    ProseRow,
+    ReportContext,
+    SourceRef,
+    cover_label,
+    report_year,
+)
+from .evidence import (  # noqa: F401
+    SourceBook,
+    vintage_rank,
+    latest_observations,
+    observation_source,
+    series_from_observations,
+)
+
+# ---------------------------------------------------------------- assembly
+
+
+def _current_indicators(plan: Plan) -> list[Indicator]:
+    end = plan.meta.period_end
+    return [i for i in plan.indicators if i.period_end in (end, None)] if end else list(plan.indicators)
+
+
+def _primary_findings(findings: Sequence[Finding], plan: Plan) -> list[tuple[Finding, list[Finding]]]:
+    """One primary finding per indicator (the one for its primary target), with the others."""
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        grouped[f.indicator_id].append(f)
+    order = {ind.id: n for n, ind in enumerate(plan.indicators)}
+    result = []
+    for ind_id in sorted(grouped, key=lambda k: (order.get(k, len(order)), k)):
+        group = grouped[ind_id]
+        ind = plan.indicator(ind_id)
+        primary = next((f for f in group if ind is not None and f.kind == ind.target.kind), group[0])
+        result.append((primary, [f for f in group if f is not primary]))
+    return result
+
+
+def path_shape(ind: Indicator | None, settings: Mapping[str, Any]) -> str:
+    """The planned-path shape of an indicator as the evaluation used it (its rates depend on it)."""
+    if ind is None:
+        return ""
+    if ind.path is not None:
+        return str(ind.path)
+    try:
+        from planwatch.evaluate.paths import default_path
+        from planwatch.evaluate.settings import EvaluationSettings
+    except ImportError:
+        return ""
+    known = {k: v for k, v in settings.items() if k in EvaluationSettings.model_fields}
+    try:
+        return str(default_path(ind, EvaluationSettings(**known)))
+    except (ValueError, TypeError):
+        return str(default_path(ind, EvaluationSettings()))
+
+
+def _series_key(f: Finding) -> str:
+    kind = ObservationKind.annual_growth if wording.is_growth(f) else ObservationKind.level
+    if f.kind == TargetKind.cumulative_change:
+        kind = ObservationKind.cumulative
+    return f"{f.indicator_id}|{kind}"
+
+
+def _cells(f: Finding, final: bool) -> dict[str, str]:
+    actual = wording.fmt_value(f.actual, f.actual_bound)
+    if f.actual is not None and f.actual_year:
+        actual += f"（{f.actual_year}）"
+    return {
+        "no": f.no or "",
+        "name": f.indicator,
+        "unit": f.unit or "",
+        "baseline": wording.fmt_number(f.baseline),
+        "target": f.target_text or wording.fmt_number(f.target),
+        "actual": actual,
+        "expected": wording.fmt_number(f.expected),
+        "completion": wording.fmt_share(f.completion),
+        "status": status_label(f.status, final=final),
+        "attribute": ATTRIBUTE_LABELS.get(str(f.attribute), "") if f.attribute else "",
+        "projection": wording.fmt_number(f.projection),
+        "required_rate": wording.fmt_number(f.required_rate) + ("%" if f.required_rate is not None else ""),
+    }
+
+
+def _indicator_row(
+    f: Finding,
+    others: list[Finding],
+    plan: Plan,
+    book: SourceBook,
+    series_by_indicator: Mapping[str, Sequence[Point]],
+    final: bool,
+    settings: Mapping[str, Any],
+) -> IndicatorRow:
+    ind = plan.indicator(f.indicator_id)
+    shape = path_shape(ind, settings)
+    target = ind.target if ind is not None else None
+    target_year = (target.year if target and target.year else None) or plan.meta.period_end
+    numbers = tuple(sorted({book.cite(s) for s in f.sources if s}))
+    paragraph = wording.indicator_paragraph(
+        f,
+        target_year=target_year,
+        comparator=target.comparator if target else None,
+        direction=target.direction if target else Direction.higher_is_better,
+        source_numbers=numbers,
+        final=final,
+        geometric=shape != "linear",
+    )
+    for other in others:
+        paragraph += f"另一目标“{other.target_text}”：{status_label(other.status, final=final)}。"
+        if other.explanation:
+            paragraph += other.explanation
+    key = _series_key(f)
+    series = tuple(sorted(series_by_indicator.get(key, ()), key=lambda p: p.year))
+    if not series and f.actual is not None and f.actual_year:
+        series = (Point(f.actual_year, f.actual, f.actual_bound.value if f.actual_bound else None),)
+    drawable = bool(series) or (f.baseline is not None and f.target is not None)
+    return IndicatorRow(
+        finding=f,
+        category=f.category or (ind.category if ind and ind.category else UNCATEGORISED),
+        attribute_label=ATTRIBUTE_LABELS.get(str(f.attribute), "") if f.attribute else "",
+        base_year=(ind.baseline.year if ind and ind.baseline.year else plan.meta.base_year),
+        target_year=target_year,
+        path_shape=shape,
+        cells=_cells(f, final),
+        paragraph=paragraph,
+        source_numbers=numbers,
+        series=series,
+        chart_key=f"ind-{re.sub(r'[^0-9A-Za-z]+', '-', f.indicator_id).strip('-')}" if drawable else None,
+    )
+
+
+def _status_columns(rows: Sequence[IndicatorRow], final: bool) -> tuple[str, ...]:
+    present = {r.status for r in rows}
+    wanted = set(map(str, CORE_STATUSES)) | present
+    if final:
+        wanted.add(str(Status.not_achieved))
+    return tuple(str(s) for s in STATUS_ORDER if str(s) in wanted)
+
+
+def count_table(heading: str, rows: Sequence[IndicatorRow], group_of, statuses: tuple[str, ...],
+                final: bool) -> CountTable:
+    """Counts of ``rows`` by status within each group, groups in order of appearance."""
+    groups: dict[str, list[IndicatorRow]] = {}
+    for r in rows:
+        groups.setdefault(group_of(r), []).append(r)
+    table_rows = tuple(
+        (name, tuple(sum(1 for r in members if r.status == s) for s in statuses), len(members))
+        for name, members in groups.items()
+    )
+    labels = tuple(status_label(s, final=final) for s in statuses)
+    return CountTable(heading, statuses, labels, table_rows)
+
+
+def _observation_rows(
+    observations: Sequence[Observation], plan: Plan, book: SourceBook
+) -> tuple[ObservationRow, ...]:
+    used = {id(o) for o in latest_observations(observations)}
+    names = {i.id: i.name for i in plan.indicators} | {s.code: s.name for s in plan.series}
+    rows = []
+    order = {i.id: n for n, i in enumerate(plan.indicators)}
+    ordered = sorted(observations, key=lambda o: (order.get(o.indicator, len(order)), o.indicator, o.year,
+                                                  str(o.kind), vintage_rank(o.vintage)))
+    for o in ordered:
+        source = observation_source(o)
+        value = o.text if o.value is None and o.text else wording.fmt_value(o.value, o.bound)
+        rows.append(
+            ObservationRow(
+                indicator_id=o.indicator,
+                indicator_name=names.get(o.indicator, o.extra.get("indicator_name", o.indicator)),
+                year=o.year,
+                value_text=value,
+                unit=o.unit or "",
+                kind_label=OBSERVATION_KIND_LABELS.get(o.kind, str(o.kind)),
+                vintage=o.vintage or "",
+                source_number=book.cite(source),
+                source=source,
+                note=o.note or "",
+                quote=str(o.extra.get("source_quote") or ""),
+                used=id(o) in used,
+            )
+        )
+    return tuple(rows)
+
+
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
+    """The first present attribute (or mapping key) of ``obj`` among ``names``."""
+    for name in names:
+        value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+        if value is not None:
+            return value
+    return default
+
+
+def _adjustment_rows(adjustments: Iterable[Any], plan: Plan) -> tuple[AdjustmentRow, ...]:
+    rows = []
+    for adj in adjustments:
+        ind_id = str(_get(adj, "indicator", "indicator_id", default=""))
+        ind = plan.indicator(ind_id)
+        old = _get(adj, "old_text", "old_value", "old", default="")
+        new = _get(adj, "new_text", "new_value", "new", default="")
+        rows.append(
+            AdjustmentRow(
+                indicator_id=ind_id,
+                indicator_name=ind.name if ind else ind_id,
+                old=wording.fmt_number(old) if isinstance(old, (int, float)) else str(old),
+                new=wording.fmt_number(new) if isinstance(new, (int, float)) else str(new),
+                date=str(_get(adj, "date", "adjusted_on", "effective", default="")),
+                reason=str(_get(adj, "reason", default="")),
+                document=str(_get(adj, "document", "source", default="")),
+            )
+        )
+    return tuple(sorted(rows, key=lambda r: (r.date, r.indicator_id)))
+
+
+def setting_label(name: str) -> str:
+    """What an evaluation setting means, in Chinese: the evaluator's own description if it has one."""
+    try:
+        from planwatch.evaluate.settings import EvaluationSettings
+    except ImportError:
+        return SETTING_LABELS.get(name, name)
+    field = EvaluationSettings.model_fields.get(name)
+    return field.description if field is not None and field.description else SETTING_LABELS.get(name, name)
+
+
+def _method_info(assessment: Any) -> MethodInfo:
+    code = str(_get(assessment, "method", default="elapsed_time"))
+    settings = _get(assessment, "settings", default={}) or {}
+    rows = tuple(
+        (str(k), setting_label(str(k)), _setting_text(v))
+        for k, v in sorted(settings.items(), key=lambda kv: str(kv[0]))
+    )
+    definitions = tuple((str(s), definition_label(s), STATUS_DEFINITIONS[s]) for s in STATUS_ORDER)
+    return MethodInfo(code, METHOD_LABELS.get(code, code), rows, definitions)
+
+
+def definition_label(status: Status) -> str:
+    """Label of a status for the definitions table (both forms of 'achieved')."""
+    if status == Status.achieved:
+        return "提前实现 / 已实现"
+    return status_label(status)
+
+
+def _setting_text(value: Any) -> str:
+    if isinstance(value, float):
+        return wording.fmt_number(value, 4)
+    if isinstance(value, Mapping):
+        return "；".join(f"{k}={_setting_text(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
+    if isinstance(value, (list, tuple)):
+        return "、".join(_setting_text(v) for v in value)
+    return str(value)
+
+
+def _latest_by_indicator(observations: Sequence[Observation]) -> dict[str, Observation]:
+    latest: dict[str, Observation] = {}
+    for o in latest_observations(observations):
+        if o.indicator not in latest or o.year >= latest[o.indicator].year:
+            latest[o.indicator] = o
+    return latest
+
+
+def _observation_evidence(o: Observation, book: SourceBook) -> str:
+    value = o.text if o.value is None and o.text else wording.with_unit(o.value, o.unit, o.bound)
+    return f"{o.year}年为{value}[{book.cite(observation_source(o))}]"
+
+
+def _prose_rows(plan: Plan, observations: Sequence[Observation], rows_by_id: Mapping[str, IndicatorRow],
+                book: SourceBook, final: bool) -> tuple[ProseRow, ...]:
+    latest = _latest_by_indicator(observations)
+    out = []
+    for t in plan.targets:
+        evidence, has = "暂无对应的实际数据", False
+        if t.indicator and t.indicator in rows_by_id and rows_by_id[t.indicator].finding.actual is not None:
+            f = rows_by_id[t.indicator].finding
+            reached = wording.with_unit(f.actual, f.unit, f.actual_bound)
+            verdict = status_label(f.status, final=final)
+            evidence = f"对应表中指标“{f.indicator}”：{f.actual_year or f.year}年为{reached}，{verdict}"
+            has = True
+        elif t.indicator and t.indicator in latest:
+            evidence, has = _observation_evidence(latest[t.indicator], book), True
+        value = t.value_normalised if t.value_normalised is not None else t.value
+        unit = t.unit_normalised or t.unit
+        target_text = wording.with_unit(value, unit) if value is not None else t.quote
+        if t.qualifier:
+            target_text += t.qualifier
+        out.append(ProseRow(t.subject, target_text, t.year, t.section_title or t.section or "", t.line,
+                            t.quote, evidence, has))
+    return tuple(out)
+
+
+def _project_rows(plan: Plan, observations: Sequence[Observation], book: SourceBook) -> tuple[ProjectRow, ...]:
+    latest = _latest_by_indicator(observations)
+    out = []
+    for p in plan.projects:
+        figures = []
+        if p.length_km is not None:
+            figures.append(f"长度{wording.fmt_number(p.length_km)}公里")
+        if p.investment_yi_yuan is not None:
+            figures.append(f"总投资{wording.fmt_number(p.investment_yi_yuan)}亿元")
+        match = next((o for code, o in latest.items() if code == p.name or (p.no and code == p.no)), None)
+        evidence = _observation_evidence(match, book) if match else "暂无项目进展数据"
+        out.append(ProjectRow(p.name, "，".join(figures) or p.text[:60], p.section or "", p.line, evidence,
+                              match is not None))
+    return tuple(out)
+
+
+def _previous_rows(plan: Plan, previous: Any | None) -> tuple[PreviousRow, ...]:
+    end = plan.meta.period_end
+    old = [i for i in plan.indicators if i.period_end is not None and end is not None and i.period_end < end]
+    statuses = {}
+    if previous is not None:
+        for f in _get(previous, "findings", default=[]):
+            statuses.setdefault(f.indicator_id, status_label(f.status, final=True))
+    rows = []
+    for i in old:
+        outcome = ""
+        if i.outcome is not None:
+            outcome = i.outcome.text or wording.fmt_number(i.outcome.value)
+        baseline = i.baseline.text or wording.fmt_number(i.baseline.value)
+        rows.append(PreviousRow(i.no or "", i.name, i.unit or "", baseline,
+                                i.target.text or wording.fmt_number(i.target.value), outcome or "—",
+                                statuses.get(i.id, ""), i.line))
+    return tuple(rows)
+
+
+def _generated_on(observations: Sequence[Observation], adjustments: Sequence[AdjustmentRow],
+                  data_year: int | None, year: int) -> date:
+    """A date derived from the inputs (never the clock): the latest dated input or the data year's end."""
+    dates = [date(data_year or year, 12, 31)]
+    for text in [o.vintage or "" for o in observations] + [a.date for a in adjustments]:
+        m = re.search(r"(\d{4})-(\d{2})-(\d{2})", text)
+        if m:
+            try:
+                dates.append(date(int(m[1]), int(m[2]), int(m[3])))
+            except ValueError:
+                continue
+    return max(dates)
+
+
+def _summary_text(ctx_counts: tuple[tuple[str, str, int], ...], total: int, region: str, year: int,
+                  kind_label: str, lagging_binding: int, warnings: int) -> str:
+    parts = [f"{label}{n}项" for _, label, n in ctx_counts if n]
+    text = f"本{kind_label}评估{region}规划纲要主要指标{total}项（截至{year}年）"
+    if parts:
+        text += "：其中" + "，".join(parts)
+    text += "。"
+    if lagging_binding:
+        text += f"约束性指标中有{lagging_binding}项进度滞后或未实现，需重点关注。"
+    if warnings:
+        text += f"共有{warnings}项指标按目前趋势难以如期实现目标，列入预警。"
+    return text
+
+
+def build_context(
+    plan: Plan,
+    assessment: Any,
+    observations: Sequence[Observation],
+    adjustments: Sequence[Any],
+    kind: str,
+    *,
+    previous: Any | None = None,
+    series_by_indicator: Mapping[str, Sequence[Point]] | None = None,
+    region: str | None = None,
+) -> ReportContext:
+    """Assemble a report's content from plan, assessment, observations and adjustments (pure)."""
+    meta = plan.meta
+    year = int(_get(assessment, "year"))
+    period_start = _get(assessment, "period_start", default=meta.period_start)
+    period_end = _get(assessment, "period_end", default=meta.period_end)
+    report_year(kind, year, period_start, period_end)
+    region = region or _get(assessment, "region", default=None) or meta.region or ""
+    final = kind == "final"
+    earlier = {i.id for i in plan.indicators} - {i.id for i in _current_indicators(plan)}
+    findings = [f for f in _get(assessment, "findings", default=[])
+                if (not region or f.region == region) and f.indicator_id not in earlier]
+    regional_obs = [o for o in observations if o.region == region] if region else list(observations)
+    series = series_by_indicator if series_by_indicator is not None else series_from_observations(regional_obs)
+
+    book = SourceBook()
+    settings = _get(assessment, "settings", default={}) or {}
+    rows = [_indicator_row(f, others, plan, book, series, final, settings)
+            for f, others in _primary_findings(findings, plan)]
+    statuses = _status_columns(rows, final)
+    sections: dict[str, list[IndicatorRow]] = {}
+    for r in rows:
+        sections.setdefault(r.category, []).append(r)
+    adjustment_rows = _adjustment_rows(adjustments, plan)
+    observation_rows = _observation_rows(regional_obs, plan, book)
+    rows_by_id = {r.finding.indicator_id: r for r in rows}
+    prose = _prose_rows(plan, regional_obs, rows_by_id, book, final) if final else ()
+    projects = _project_rows(plan, regional_obs, book) if final else ()
+    previous_rows = _previous_rows(plan, previous) if final else ()
+
+    counts = tuple((s, status_label(s, final=final), sum(1 for r in rows if r.status == s)) for s in statuses)
+    actual_years = [r.finding.actual_year for r in rows if r.finding.actual_year]
+    obs_years = [o.year for o in regional_obs if o.value is not None or o.text]
+    data_year = max(actual_years or obs_years or [0]) or None
+    lagging = tuple(
+        r for r in rows
+        if r.finding.attribute == Attribute.binding and r.status in (Status.lagging, Status.not_achieved)
+    )
+    warned = tuple(r for r in rows if r.finding.warning)
+    kind_label = KIND_LABELS[kind]
+    title = meta.title + cover_label(kind, year)
+    notes = _missing_notes(plan, rows, regional_obs, observations, region, year)
+    return ReportContext(
+        kind=kind,
+        kind_label=kind_label,
+        title=title,
+        plan_title=meta.title,
+        region=region,
+        year=year,
+        period_start=period_start,
+        period_end=period_end,
+        base_year=_get(assessment, "base_year", default=meta.base_year),
+        data_year=data_year,
+        generated_on=_generated_on(regional_obs, adjustment_rows, data_year, year),
+        method=_method_info(assessment),
+        final=final,
+        status_counts=counts,
+        total=len(rows),
+        by_category=count_table("类别", rows, lambda r: r.category, statuses, final),
+        by_attribute=count_table("属性", rows, lambda r: r.attribute_label or "未注明", statuses, final),
+        sections=tuple(CategorySection(name, tuple(members)) for name, members in sections.items()),
+        lagging_binding=lagging,
+        warnings=warned,
+        adjustments=adjustment_rows,
+        observations=observation_rows,
+        sources=book.refs(),
+        prose_targets=prose,
+        projects=projects,
+        previous=previous_rows,
+        notes=notes,
+        summary_text=_summary_text(counts, len(rows), region, year, kind_label, len(lagging), len(warned)),
+    )
+
+
+def _missing_notes(plan: Plan, rows: Sequence[IndicatorRow], regional_obs: Sequence[Observation],
+                   all_obs: Sequence[Observation], region: str, year: int) -> tuple[str, ...]:
+    """Plain statements of what is missing, so a thin report says so instead of looking empty."""
+    notes = []
+    current = _current_indicators(plan)
+    if not current:
+        notes.append("规划中没有识别出主要指标表，无法逐项评估指标；请检查规划文本或 plan.yaml。")
+    if not rows and current:
+        notes.append(f"评估结果中没有{region}的指标评估记录。")
+    if not regional_obs:
+        if all_obs:
+            regions = "、".join(sorted({o.region for o in all_obs}))
+            notes.append(f"{region}尚无任何实际观测数据（已有数据的地区：{regions}）。")
+        else:
+            notes.append("尚未导入任何实际观测数据，所有指标均为“无数据”；请先用 planwatch import 导入数据。")
+    no_data = [r for r in rows if r.status == Status.no_data]
+    if no_data and regional_obs:
+        names = "、".join(r.finding.indicator for r in no_data)
+        notes.append(f"截至{year}年，以下{len(no_data)}项指标尚无实际数据：{names}。")
+    return tuple(notes)
+
+
+# ---------------------------------------------------------------- the I/O edge
+
+
+def _accepts(func: Any, name: str) -> bool:
+    try:
+        return name in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def context_from_store(store: Any, kind: str, year: int | None = None, method: str | None = None,
+                       region: str | None = None) -> ReportContext:
+    """Read the store, evaluate the report's year and build the context."""
+    from planwatch.evaluate import evaluate
+
+    plan = store.plan()
+    if plan is None:
+        raise StoreError("数据库中没有规划；请先用 planwatch load 载入 plan.yaml")
+    frame = store.observation_frame()
+    observations = list(store.observations())
+    latest = max((o.year for o in observations if o.value is not None), default=None)
+    year = report_year(kind, year, plan.meta.period_start, plan.meta.period_end, latest)
+    kwargs: dict[str, Any] = {}
+    if method:
+        kwargs["method"] = method
+    if region and _accepts(evaluate, "region"):
+        kwargs["region"] = region
+    assessment = evaluate(plan, frame, year, **kwargs)
+    region = region or _get(assessment, "region", default=None) or plan.meta.region
+    known = {o.region for o in observations}
+    if region and observations and region not in known and not any(f.region == region for f in assessment.findings):
+        raise EvaluationError(f"地区“{region}”没有任何数据；已有数据的地区：{'、'.join(sorted(known))}")
+    previous = None
+    if kind == "final":
+        try:
+            from planwatch.evaluate import evaluate_previous_plan
+
+            previous = evaluate_previous_plan(plan)
+        except ImportError:
+            previous = None
+    adjustments = list(store.adjustments()) if hasattr(store, "adjustments") else []
+    return build_context(plan, assessment, observations, adjustments, kind, previous=previous, region=region)

@@ -1,0 +1,68 @@
+"""Find an installed font that covers Chinese, so charts never show empty boxes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from planwatch.errors import PlanwatchError
+
+# Glyphs every report needs; a font missing any of them would print boxes.
+PROBE_TEXT = "嘉兴规划纲要指标完成度预期约束性滞后年均增长亿元万人"
+
+# Families tried first, in order: clean sans faces that read well in small chart labels.
+PREFERRED_FAMILIES = (
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Noto Serif CJK SC",
+    "Droid Sans Fallback",
+)
+
+APT_HINT = "apt-get install fonts-wqy-microhei（或 fonts-wqy-zenhei / fonts-noto-cjk）"
+
+
+@dataclass(frozen=True)
+class CJKFont:
+    """An installed font file whose glyphs cover the probe text."""
+
+    family: str
+    path: Path
+
+
+def covers(path: str | Path, text: str = PROBE_TEXT) -> bool:
+    """True if the font file at ``path`` has a glyph for every character of ``text``."""
+    from matplotlib import ft2font
+
+    try:
+        charmap = ft2font.FT2Font(str(path)).get_charmap()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return all(ord(ch) in charmap for ch in text)
+
+
+def _rank(family: str) -> int:
+    try:
+        return PREFERRED_FAMILIES.index(family)
+    except ValueError:
+        return len(PREFERRED_FAMILIES)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> CJKFont:
+    """The best installed CJK font known to matplotlib; PlanwatchError naming the apt package if none."""
+    from matplotlib import font_manager
+
+    candidates = sorted(
+        {(entry.name, entry.fname) for entry in font_manager.fontManager.ttflist},
+        key=lambda item: (_rank(item[0]), item[0], item[1]),
+    )
+    for family, fname in candidates:
+        if covers(fname):
+            return CJKFont(family=family, path=Path(fname))
+    raise PlanwatchError(
+        "未找到可显示中文的字体，图表中的汉字将无法显示。请先安装中文字体：" + APT_HINT
+    )

@@ -1,0 +1,201 @@
+"""Chinese wording of report numbers: value formats and the paragraph written for each indicator.
+
+Every sentence is assembled from the numbers of a Finding; a sentence whose numbers are
+missing is left out rather than filled with a stock phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+from planwatch.model import Bound, Comparator, Direction, Finding, Status, TargetKind, status_label
+
+BOUND_WORDS = {Bound.above: "超过", Bound.below: "低于"}
+
+
+def fmt_number(value: float | None, digits: int = 2) -> str:
+    """A value with at most ``digits`` decimals and no trailing zeros; '—' when missing."""
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt_share(share: float | None) -> str:
+    """A share (0.8) as a percentage ('80.0%'); '—' when missing."""
+    if share is None:
+        return "—"
+    return f"{share * 100:.1f}%"
+
+
+def fmt_value(value: float | None, bound: Bound | str | None = None) -> str:
+    """An observed value with its bound sign (>129)."""
+    if value is None:
+        return "—"
+    sign = Bound(bound).value if bound else ""
+    return sign + fmt_number(value)
+
+
+def with_unit(value: float | None, unit: str | None, bound: Bound | str | None = None) -> str:
+    """A value followed by its unit, with a bound written in words (超过129万人)."""
+    if value is None:
+        return "—"
+    word = BOUND_WORDS.get(Bound(bound), "") if bound else ""
+    unit = unit or ""
+    return f"{word}{fmt_number(value)}{unit}"
+
+
+def difference(value: float, unit: str | None) -> str:
+    """A difference between two values: percentage points for a % unit."""
+    if unit == "%":
+        return f"{fmt_number(value)}个百分点"
+    return with_unit(value, unit)
+
+
+def target_with_unit(text: str, unit: str | None) -> str:
+    """The printed target with its unit after the number (93以上 → 93%以上), unless already there."""
+    if not unit or unit in text:
+        return text
+    return re.sub(r"^([-+]?\d+(?:\.\d+)?)", lambda m: m[1] + unit, text, count=1)
+
+
+def rate_phrase(rate: float, *, geometric: bool = True, unit: str | None = None) -> str:
+    """An annual rate in words: % on a geometric path, units (percentage points) on a linear one."""
+    if geometric:
+        return f"年均{'下降' if rate < 0 else '增长'}{fmt_number(abs(rate))}%"
+    amount = f"{fmt_number(abs(rate))}{'个百分点' if unit == '%' else unit or ''}"
+    return f"年均{'减少' if rate < 0 else '提高'}{amount}"
+
+
+def is_growth(finding: Finding) -> bool:
+    """True for targets judged on a growth rate rather than a level."""
+    return finding.kind in (TargetKind.annual_growth, TargetKind.comparative)
+
+
+def actual_sentence(f: Finding) -> str:
+    """What was reached, with the base for comparison."""
+    if f.actual is None:
+        return f"{f.indicator}截至{f.year}年尚无可用的实际数据"
+    year = f.actual_year or f.year
+    text = f"{year}年{f.indicator}为{with_unit(f.actual, f.unit, f.actual_bound)}"
+    if f.baseline is not None and not is_growth(f):
+        text += f"（基期值{with_unit(f.baseline, f.unit)}）"
+    return text
+
+
+def target_sentence(f: Finding, target_year: int | None) -> str:
+    """The commitment as printed, with the year it falls due."""
+    if f.kind == TargetKind.assigned and f.target is None:
+        return "目标为上级下达指标，目前尚未下达具体数值"
+    if not f.target_text and f.target is None:
+        return ""
+    printed = target_with_unit(f.target_text, f.unit) if f.target_text else with_unit(f.target, f.unit)
+    due = f"{target_year}年" if target_year else ""
+    return f"规划目标为{due}{printed}"
+
+
+def progress_sentence(f: Finding) -> str:
+    """Share of the distance covered against the share of the period gone."""
+    if f.completion is None or f.time_elapsed is None:
+        return ""
+    diff = (f.completion - f.time_elapsed) * 100
+    if abs(diff) < 0.05:
+        pace = "与时间进度持平"
+    else:
+        pace = f"比时间进度{'快' if diff > 0 else '慢'}{abs(diff):.1f}个百分点"
+    return f"已完成基期至目标距离的{fmt_share(f.completion)}，规划期时间已过{fmt_share(f.time_elapsed)}，完成进度{pace}"
+
+
+def expected_sentence(f: Finding) -> str:
+    """The value the planned path asks for this year, against the actual."""
+    if f.expected is None:
+        return ""
+    text = f"按规划路径{f.year}年应达{with_unit(f.expected, f.unit)}"
+    if f.actual is not None:
+        delta = f.actual - f.expected
+        if abs(delta) < 1e-9:
+            text += "，实际与之相当"
+        else:
+            text += f"，实际{'高于' if delta > 0 else '低于'}应达值{difference(abs(delta), f.unit)}"
+    return text
+
+
+def rate_sentence(f: Finding, target_year: int | None, *, geometric: bool = True) -> str:
+    """The annual rate still needed, beside the rate realised so far."""
+    parts = []
+    if f.observed_rate is not None:
+        parts.append(f"基期以来实际{rate_phrase(f.observed_rate, geometric=geometric, unit=f.unit)}")
+    if f.required_rate is not None:
+        due = f"{target_year}年" if target_year else "期末"
+        parts.append(f"要在{due}实现目标，今后需{rate_phrase(f.required_rate, geometric=geometric, unit=f.unit)}")
+    return "，".join(parts)
+
+
+def _meets(value: float, f: Finding, comparator: Comparator | None, direction: Direction) -> bool | None:
+    if f.target is None:
+        return None
+    if comparator == Comparator.at_most or (comparator is None and direction == Direction.lower_is_better):
+        return value <= f.target
+    if comparator in (Comparator.about, Comparator.exactly, Comparator.between):
+        return None
+    return value >= f.target
+
+
+def projection_sentence(
+    f: Finding, target_year: int | None, comparator: Comparator | None, direction: Direction
+) -> str:
+    """Where the current pace leads by the target year."""
+    parts = []
+    if f.projection is not None and target_year:
+        text = f"按目前趋势推算，{target_year}年将达到{with_unit(f.projection, f.unit)}"
+        meets = _meets(f.projection, f, comparator, direction)
+        if meets is not None:
+            text += "，可以实现目标" if meets else "，难以实现目标"
+        parts.append(text)
+    if f.projection_year is not None:
+        parts.append(f"预计{f.projection_year}年达到目标值")
+    return "，".join(parts)
+
+
+def status_sentence(f: Finding, *, final: bool) -> str:
+    """The verdict, with the warning flag."""
+    text = f"评估结论：{status_label(f.status, final=final)}"
+    if f.warning:
+        text += "（预警：按目前趋势难以如期实现目标）"
+    if f.status == Status.no_data:
+        text += "，需补充数据后再作判断"
+    return text
+
+
+def indicator_paragraph(
+    f: Finding,
+    *,
+    target_year: int | None,
+    comparator: Comparator | None = None,
+    direction: Direction = Direction.higher_is_better,
+    source_numbers: tuple[int, ...] = (),
+    final: bool = False,
+    geometric: bool = True,
+) -> str:
+    """One paragraph about an indicator, written from its Finding's numbers."""
+    sentences = [
+        actual_sentence(f),
+        target_sentence(f, target_year),
+        progress_sentence(f),
+        expected_sentence(f),
+        rate_sentence(f, target_year, geometric=geometric),
+        projection_sentence(f, target_year, comparator, direction),
+        status_sentence(f, final=final),
+    ]
+    text = "；".join(s for s in sentences if s) + "。"
+    explanation = f.explanation.strip()
+    if explanation and explanation not in text:
+        text += explanation if explanation.endswith(("。", ".")) else explanation + "。"
+    trace = []
+    if source_numbers:
+        trace.append("数据来源" + "".join(f"[{n}]" for n in source_numbers))
+    if f.line:
+        trace.append(f"指标见规划纲要第{f.line}行")
+    if trace:
+        text += "（" + "；".join(trace) + "）"
+    return text

@@ -1,0 +1,106 @@
+"""Database URLs, engines and schema migration (Alembic, run in code)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import create_engine
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from planwatch.errors import StoreError
+
+DEFAULT_URL = "sqlite:///planwatch.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def resolve_url(db: str | None = None) -> str:
+    """The database URL: the argument, else $PLANWATCH_DB, else planwatch.db in the working directory."""
+    url = db or os.environ.get("PLANWATCH_DB") or DEFAULT_URL
+    if "://" not in url:  # a bare path
+        url = f"sqlite:///{url}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def display_url(url: str) -> str:
+    """The URL with any password masked, safe to print."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for the URL; SQLite gets a busy timeout so concurrent readers wait, not fail."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"无法识别的数据库地址：{url}（应为 sqlite:///路径 或 postgresql://用户@主机:端口/库）") from exc
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    raise StoreError(f"不支持的数据库类型：{parsed.get_backend_name()}（支持 SQLite 与 PostgreSQL）")
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def unreachable(url: str, exc: Exception) -> StoreError:
+    """The error for a database that cannot be opened."""
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StoreError(f"无法连接数据库 {display_url(url)}：{reason}")
+
+
+def alembic_config(connection):
+    """An Alembic Config pointing at the migrations shipped in the package."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, url: str) -> None:
+    """Create or upgrade the schema to the latest revision (idempotent)."""
+    from alembic import command
+
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+    except OperationalError as exc:
+        raise unreachable(url, exc) from exc
+
+
+def head_revision() -> str:
+    """The newest migration revision shipped with planwatch."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def check_schema(engine: Engine, url: str) -> None:
+    """Raise StoreError unless the schema is initialised and at the shipped revision."""
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                raise StoreError(f"数据库 {display_url(url)} 尚未初始化，请先运行 planwatch init")
+            found = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except OperationalError as exc:
+        raise unreachable(url, exc) from exc
+    head = head_revision()
+    if found != head:
+        raise StoreError(f"数据库 {display_url(url)} 的结构版本为 {found}，需要 {head}；请运行 planwatch init 升级")

@@ -1,0 +1,42 @@
+"""JSON API: the twins of the pages, built from the same context functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+
+from .context import Dashboard, dashboard_context, indicator_context, plan_context, regions_context
+from .state import dashboard
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+YEAR = Query(None, description="评估年份（默认为有数据的最近年份）")
+REGION = Query(None, description="地区（默认为规划所属地区）")
+METHOD = Query(None, description="评估方法（elapsed_time / open_sdg / unsd）")
+
+
+@router.get("/plan")
+def get_plan(dash: Dashboard = Depends(dashboard)) -> dict[str, Any]:
+    """The plan's metadata and indicators with their targets."""
+    return plan_context(dash)
+
+
+@router.get("/findings")
+def get_findings(year: int | None = YEAR, region: str | None = REGION, method: str | None = METHOD,
+                 dash: Dashboard = Depends(dashboard)) -> dict[str, Any]:
+    """The dashboard's data: findings in plan order, counts by status, chart data."""
+    return dashboard_context(dash, year, region, method)
+
+
+@router.get("/indicators/{key}")
+def get_indicator(key: str, year: int | None = YEAR, region: str | None = REGION,
+                  method: str | None = METHOD, dash: Dashboard = Depends(dashboard)) -> dict[str, Any]:
+    """One indicator: targets, findings, observations with revisions, chart data."""
+    return indicator_context(dash, key, year, region, method)
+
+
+@router.get("/regions")
+def get_regions(dash: Dashboard = Depends(dashboard)) -> dict[str, Any]:
+    """The region tree and the regions that can be chosen."""
+    return regions_context(dash)

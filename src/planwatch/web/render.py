@@ -1,0 +1,46 @@
+"""Template rendering: one Jinja environment for every page, autoescaped."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from itertools import groupby
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from .context import VINTAGE_LABELS
+
+
+def groups_in_order(rows: list[dict[str, Any]], key: str) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """Consecutive runs of rows sharing a key, in the rows' own order (unlike Jinja's groupby)."""
+    return [(k, list(g)) for k, g in groupby(rows, key=lambda r: r.get(key))]
+
+
+def is_link(text: Any) -> bool:
+    """Whether a source is a web address that can be shown as a link."""
+    return isinstance(text, str) and text.startswith(("http://", "https://"))
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The template environment (built once)."""
+    env = Environment(
+        loader=PackageLoader("planwatch.web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["groups_in_order"] = groups_in_order
+    env.tests["link"] = is_link
+    env.globals["vintage_labels"] = VINTAGE_LABELS
+    return env
+
+
+def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """A page rendered from a template and its context."""
+    base = request.scope.get("root_path", "").rstrip("/")
+    html = environment().get_template(template).render(**context, base=base, path=request.url.path)
+    return HTMLResponse(html, status_code=status_code)

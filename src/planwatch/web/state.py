@@ -1,0 +1,15 @@
+"""Where a request finds the app's Dashboard, or the reason there is none."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from .context import Dashboard
+
+
+def dashboard(request: Request) -> Dashboard:
+    """The app's Dashboard; re-raises the error met when the store was opened."""
+    error = getattr(request.app.state, "open_error", None)
+    if error is not None:
+        raise error
+    return request.app.state.dashboard

@@ -1,0 +1,74 @@
+// Draw every [data-chart] element from its JSON twin (data-src); redraw after htmx swaps.
+(function () {
+  "use strict";
+
+  function statusOption(data) {
+    var chart = data.chart;
+    return {
+      animation: false,
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { top: 0 },
+      grid: { left: 40, right: 20, top: 40, bottom: 60 },
+      xAxis: { type: "category", data: chart.categories, axisLabel: { interval: 0, rotate: chart.categories.length > 6 ? 30 : 0 } },
+      yAxis: { type: "value", name: "指标数", minInterval: 1 },
+      series: chart.series.map(function (s) {
+        return { name: s.label, type: "bar", stack: "status", barMaxWidth: 90, data: s.data, itemStyle: { color: s.colour },
+                 label: { show: true, position: "inside", formatter: function (p) { return p.value || ""; } } };
+      })
+    };
+  }
+
+  function indicatorOption(data) {
+    var c = data.chart;
+    var series = [
+      { name: "实际值", type: "line", data: c.actual, symbolSize: 8, lineStyle: { width: 3 }, itemStyle: { color: "#0b5cad" } },
+      { name: "规划路径", type: "line", data: c.planned, lineStyle: { type: "dashed" }, itemStyle: { color: "#5b8c2a" } }
+    ];
+    if (c.projection.length) {
+      series.push({ name: "按目前速度预测", type: "line", data: c.projection, lineStyle: { type: "dotted" }, itemStyle: { color: "#c2410c" } });
+    }
+    if (c.target) {
+      series.push({ name: "目标 " + c.target.text, type: "scatter", symbol: "diamond", symbolSize: 14,
+                    data: [[c.target.year, c.target.value]], itemStyle: { color: "#b91c1c" } });
+    }
+    var years = c.years;
+    return {
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 60, right: 30, top: 40, bottom: 40 },
+      xAxis: { type: "value", min: years[0], max: years[years.length - 1], interval: 1,
+               axisLabel: { formatter: function (v) { return v + "年"; } } },
+      yAxis: { type: "value", name: c.unit, scale: true },
+      series: series
+    };
+  }
+
+  var builders = { status: statusOption, indicator: indicatorOption };
+
+  function draw(el) {
+    var build = builders[el.dataset.chart];
+    if (!build || !window.echarts) { return; }
+    fetch(el.dataset.src, { headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (data) {
+        var chart = echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: "canvas" });
+        chart.setOption(build(data), true);
+        el.dataset.drawn = "true";
+      })
+      .catch(function (err) { el.textContent = "图表数据读取失败（" + err.message + "）"; });
+  }
+
+  function drawAll(root) {
+    (root || document).querySelectorAll("[data-chart]").forEach(draw);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  document.addEventListener("htmx:afterSettle", function () { drawAll(document); });
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var chart = window.echarts && echarts.getInstanceByDom(el);
+      if (chart) { chart.resize(); }
+    });
+  });
+})();

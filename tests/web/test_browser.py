@@ -1,0 +1,89 @@
+"""The dashboard in Debian's chromium: table, a drawn ECharts canvas, htmx year switch, no outside request."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
+]
+
+PAINTED_PIXELS = """(sel) => {
+  const canvas = document.querySelector(sel + ' canvas');
+  const ctx = canvas.getContext('2d');
+  const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) painted++; }
+  return painted;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(fake_store, fake_evaluate):
+    import uvicorn
+
+    from planwatch.web import WebSettings, create_app
+
+    port = _free_port()
+    app = create_app(WebSettings(db="sqlite://"), store=fake_store, evaluate=fake_evaluate)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+def test_dashboard_in_chromium(server):
+    from playwright.sync_api import sync_playwright
+
+    requested: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("request", lambda req: requested.append(req.url))
+            page.goto(server + "/?year=2024")
+            rows = page.locator("#indicator-table tr[data-indicator]")
+            assert rows.count() == 4
+            assert rows.nth(0).locator(".badge").inner_text() == "滞后"
+            assert page.locator("#indicator-table tr.category th").all_inner_texts() == ["经济发展", "科技创新"]
+
+            page.wait_for_selector("#status-chart[data-drawn=true] canvas", timeout=15000)
+            assert page.evaluate(PAINTED_PIXELS, "#status-chart") > 2000
+
+            # htmx: choosing another year swaps the content in place and redraws the chart
+            page.select_option("select[name=year]", "2022")
+            page.wait_for_function(
+                "document.querySelector('#indicator-table tr[data-indicator=\"T2-1\"]').dataset.status === 'on_track'",
+                timeout=15000)
+            assert page.url.endswith("year=2022&region=%E5%98%89%E5%85%B4%E5%B8%82&method=elapsed_time")
+            page.wait_for_selector("#status-chart[data-drawn=true] canvas", timeout=15000)
+            assert page.evaluate(PAINTED_PIXELS, "#status-chart") > 2000
+
+            page.goto(server + "/indicators/T2-1?year=2024")
+            page.wait_for_selector("#indicator-chart[data-drawn=true] canvas", timeout=15000)
+            assert page.evaluate(PAINTED_PIXELS, "#indicator-chart") > 2000
+        finally:
+            browser.close()
+    assert requested and all(u.startswith(server + "/") for u in requested), requested

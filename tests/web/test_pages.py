@@ -1,0 +1,120 @@
+"""HTML pages render from the same context as their JSON twins; accessible, Chinese, no CDN."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+
+class Page(HTMLParser):
+    """Collects what the tests look at: table cells by row, external URLs, the html lang."""
+
+    def __init__(self):
+        super().__init__()
+        self.lang = None
+        self.urls: list[str] = []
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append(tag)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag in ("script", "link", "img") and (attrs.get("src") or attrs.get("href")):
+            self.urls.append(attrs.get("src") or attrs.get("href"))
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    return page
+
+
+def test_dashboard_table_grouped_by_category(client):
+    r = client.get("/?year=2024")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    page = parse(r.text)
+    assert page.lang == "zh-CN"
+    assert page.rows[0] == ["序号", "指标", "单位", "基期", "目标", "最新实际", "完成度", "状态", "预警"]
+    assert page.rows[1:] == [
+        ["经济发展"],
+        ["1", "地区生产总值 预期性", "亿元", "5509.5", "9000", "7569.5", "59.0%", "滞后", "⚠ 预警"],
+        ["2", "全员劳动生产率增长", "%", "—", "7以上", "—", "—", "无法评估", ""],
+        ["3", "常住人口城镇化率", "%", "69", "75左右", "72.4（2022年）", "56.7%", "基本符合预期", ""],
+        ["科技创新"],
+        ["5", "研发经费支出占地区生产总值比重", "%", "3.1", "3.75", "—", "—", "无数据", ""],
+    ]
+
+
+def test_dashboard_cards_legend_and_chart_source(client):
+    html = client.get("/?year=2024").text
+    assert re.search(r'data-status="lagging">\s*<span class="count">1</span>\s*<span class="label">滞后</span>', html)
+    assert "进展慢于按时间推算的规划进度，需要加快。" in html
+    assert 'data-src="/api/findings?year=2024&amp;region=%E5%98%89%E5%85%B4%E5%B8%82&amp;method=elapsed_time"' in html
+    assert '<option value="2024" selected>2024年</option>' in html
+    assert "嘉兴市 · 2024年主要指标完成情况：共 4 项，其中 1 项预警。" in html
+
+
+def test_no_asset_from_outside(client):
+    for path in ("/", "/indicators/T2-1", "/indicators/T9-9"):
+        page = parse(client.get(path).text)
+        assert page.urls and all(u.startswith("/static/") for u in page.urls), page.urls
+
+
+def test_vendored_assets_are_served(client):
+    for path in ("/static/vendor/echarts.min.js", "/static/vendor/htmx.min.js", "/static/charts.js",
+                 "/static/style.css"):
+        r = client.get(path)
+        assert r.status_code == 200 and len(r.content) > 1000, path
+    assert b"echarts" in client.get("/static/vendor/echarts.min.js").content[:2000]
+
+
+def test_indicator_page(client):
+    r = client.get("/indicators/T2-1?year=2024")
+    assert r.status_code == 200
+    page = parse(r.text)
+    obs_rows = [row for row in page.rows if row and row[0].isdigit() and len(row) == 7]
+    assert [row[:4] for row in obs_rows] == [
+        ["2020", "5563.58", "亿元", "最终核实数"], ["2021", "6388.38", "亿元", "最终核实数"],
+        ["2022", "6739.45", "亿元", "初步数"], ["2023", "7062.5", "亿元", ""], ["2024", "7569.5", "亿元", ""]]
+    assert obs_rows[0][6].startswith("2 个版本")
+    assert "5509.52（初步数）" in obs_rows[0][6]
+    assert "规划纲要表2，原文第 458 行" in r.text
+    assert "年均增长 6.6%，低于所需的 10.4%。" in r.text
+    assert 'data-src="/api/indicators/T2-1?year=2024&amp;' in r.text
+    assert '<a href="https://nextlevelartsconsulting.com/thuadong/5531.html" rel="noopener noreferrer nofollow">' in r.text
+
+
+def test_error_pages_are_chinese(client):
+    r = client.get("/indicators/T9-9")
+    assert r.status_code == 404 and "未找到指标：T9-9" in r.text and parse(r.text).lang == "zh-CN"
+    r = client.get("/?year=1999")
+    assert r.status_code == 400 and "年份 1999 不在规划期 2021–2025 内" in r.text
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and "页面不存在" in r.text
+
+
+def test_html_escapes_data(fake_store, fake_evaluate):
+    from fastapi.testclient import TestClient
+
+    from planwatch.web import WebSettings, create_app
+
+    fake_store._plan.meta.title = "<script>alert(1)</script>规划"
+    c = TestClient(create_app(WebSettings(db="sqlite://"), store=fake_store, evaluate=fake_evaluate))
+    html = c.get("/").text
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;规划" in html
