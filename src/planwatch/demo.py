@@ -64,7 +64,7 @@ def run_demo(out_dir: Path, db: str | None = None, *, formats: tuple[str, ...] =
     plan = store.plan()
     frame = store.observation_frame()
     year = latest_data_year(plan, frame)
-    assessment = evaluate(plan, frame, year)
+    assessment = evaluate(plan, frame, year, regions=[plan.meta.region] if plan.meta.region else None)
     reports: list[Path] = []
     for kind, kind_year in (("annual", year), ("midterm", None), ("final", None)):
         reports += build_reports(store, kind, kind_year, out_dir / "reports", formats=formats)

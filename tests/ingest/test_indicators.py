@@ -77,7 +77,7 @@ T1-27.1 | 资源环境 | 27 | 林木覆盖率 | % | 森林增长 |  | 20 | 20以
 T1-27.2 | 资源环境 |  | 林木蓄积量 | 万立方米 | 森林增长 |  | 207.9 | 262 | level at_least 262 万立方米 higher; cumulative_change at_least 54.1 万立方米 higher |  | 368 | 270 | 62.1
 T2-1 | 经济发展 | 1 | 地区生产总值 | 亿元 |  |  | 5509.5 | 9000 | level at_least 9000 亿元 higher | 预期性 | 455 |  |
 T2-2 | 经济发展 | 2 | 全员劳动生产率年均增长 | % |  |  |  | 7以上 | annual_growth at_least 7 % higher | 预期性 | 463 |  |
-T2-3 | 经济发展 | 3 | 常住人口城镇化率 | % |  |  | 69 | 75左右 | level about 75 % neutral | 预期性 | 471 |  |
+T2-3 | 经济发展 | 3 | 常住人口城镇化率 | % |  |  | 69 | 75左右 | level about 75 % higher | 预期性 | 471 |  |
 T2-4 | 经济发展 | 4 | 生产性服务业五大行业增加值年均增长 | % |  |  |  | 高于地区生产总值年均增长 | comparative at_least - % higher | 预期性 | 479 |  |
 T2-5 | 科技创新 | 5 | 研发经费支出占地区生产总值比重 | % |  |  | 3.1 | 3.75 | level at_least 3.75 % higher | 预期性 | 487 |  |
 T2-6 | 科技创新 | 6 | 人才资源总量 | 万人 |  |  | 127 | 170 | level at_least 170 万人 higher | 预期性 | 497 |  |
@@ -101,8 +101,8 @@ T2-22 | 市域治理 | 22 | 综合行政执法事项占比 | % |  |  | 13 | 21 |
 T2-23 | 市域治理 | 23 | 中心城区高峰时段行车速率 | 公里/小时 |  |  | 23.6 | 27 | level at_least 27 公里/小时 higher | 预期性 | 641 |  |
 T2-24 | 社会民生 | 24 | 每千人口拥有3岁以下婴幼儿托位数 | 个 |  |  | 0.8 | 4.5以上 | level at_least 4.5 个 higher | 预期性 | 649 |  |
 T2-25 | 社会民生 | 25 | 劳动年龄人口平均受教育年限 | 年 |  |  |  | 11.5 | level at_least 11.5 年 higher | 约束性 | 657 |  |
-T2-26 | 社会民生 | 26 | 城镇调查失业率 | % |  |  |  | 5.5左右 | level about 5.5 % neutral | 预期性 | 665 |  |
-T2-27 | 社会民生 | 27 | 居民人均可支配收入年均增长 | % |  |  |  | 与经济增长基本同步 | comparative about - % neutral | 预期性 | 673 |  |
+T2-26 | 社会民生 | 26 | 城镇调查失业率 | % |  |  |  | 5.5左右 | level about 5.5 % lower | 预期性 | 665 |  |
+T2-27 | 社会民生 | 27 | 居民人均可支配收入年均增长 | % |  |  |  | 与经济增长基本同步 | comparative about - % higher | 预期性 | 673 |  |
 T2-28 | 社会民生 | 28 | 每千人口拥有执业(助理)医师数 | 人 |  |  | 2.95 | 4.5 | level at_least 4.5 人 higher | 预期性 | 681 |  |
 T2-29 | 社会民生 | 29 | 每千人口拥有医疗机构床位数 | 张 |  |  |  | 7.5以上 | level at_least 7.5 张 higher | 预期性 | 689 |  |
 T2-30 | 社会民生 | 30 | 基本养老保险参保人数 | 万人 |  |  | 340.59 | 350 | level at_least 350 万人 higher | 预期性 | 697 |  |
@@ -162,7 +162,7 @@ def test_comparative_targets(by_id):
         TargetKind.comparative, Comparator.at_least, "地区生产总值年均增长", None, Direction.higher_is_better)
     t = by_id["T2-27"].target
     assert (t.kind, t.comparator, t.reference, t.qualifier, t.direction) == (
-        TargetKind.comparative, Comparator.about, "经济增长", "与基本同步", Direction.neutral)
+        TargetKind.comparative, Comparator.about, "经济增长", "与基本同步", Direction.higher_is_better)
 
 
 def test_assigned_and_cumulative_targets(by_id):

@@ -37,7 +37,7 @@ def test_as_record_makes_json_ready_values():
 
 
 def test_latest_data_year_ignores_series_and_years_after_the_period():
-    frame = pd.DataFrame({"indicator": ["T2-1", "T2-1", "GDPg", "T2-3", "T1-1"],
+    frame = pd.DataFrame({"indicator": ["T2-1", "T2-1", "GDPg", "T2-3", "T1-1"], "region": ["嘉兴市"] * 5,
                           "year": [2023, 2026, 2025, 2022, 2024],
                           "value": [7062.5, 1.0, 5.6, None, 1.0]})
     assert latest_data_year(frame, sample_plan()) == 2023

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from .app import app
 
@@ -17,11 +16,11 @@ def demo(
     db: Annotated[Optional[str], typer.Option("--db", help="数据库 URL；默认为输出目录下的 SQLite 文件")] = None,
 ) -> None:
     """演示：读取嘉兴市“十四五”规划纲要，导入实际数据，评估最新年度并生成报告。"""
-    from planwatch.cli.evaluate_cmd import render_table
+    from planwatch.cli.evaluate_cmd import render_table, wide_console
     from planwatch.cli.store_cmd import print_import_report
     from planwatch.demo import run_demo
 
-    console = Console()
+    console = wide_console()
     console.rule("[bold]planwatch 演示：嘉兴市“十四五”规划纲要")
     result = run_demo(out, db)
     plan = result.plan

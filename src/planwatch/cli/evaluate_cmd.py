@@ -23,6 +23,11 @@ JSON_FIELDS = ("no", "indicator_id", "indicator", "region", "year", "kind", "tar
                "category_code", "sources", "explanation", "line")
 
 
+def wide_console() -> Console:
+    """A console at least 140 columns wide: the tables carry Chinese names and several figures."""
+    return Console(highlight=False, width=max(Console().width, 140))
+
+
 def _db_url(db: str | None) -> str:
     try:
         from planwatch.store import resolve_url
@@ -48,35 +53,50 @@ def _pct(x: float | None) -> str:
     return f"{x * 100:.1f}%" if x is not None else "—"
 
 
+# Statuses with nothing measured: a list of names says all there is to say.
+UNMEASURED = (Status.no_data, Status.pending_target)
+
+
 def render_table(assessment: Assessment, console: Console, final: bool) -> None:
-    """Rich table of findings grouped by status, each with its one-line reason."""
+    """Findings grouped by status: a table with the figures, then each one's reason."""
     from planwatch.model import status_label
 
-    order = list(Status)
     groups: dict[Status, list[Finding]] = {}
     for f in assessment.findings:
         groups.setdefault(Status(f.status), []).append(f)
     title = f"{assessment.plan_title} · {assessment.year}年评估（{assessment.method}）"
     console.print(f"[bold]{title}[/]")
-    counts = "，".join(f"{status_label(s, final=final)}{len(groups[s])}项" for s in order if s in groups)
+    counts = "，".join(f"{status_label(s, final=final)}{len(groups[s])}项" for s in Status if s in groups)
     console.print(f"共{len(assessment.findings)}项：{counts}")
-    for status in order:
-        if status not in groups:
+    several_regions = len({f.region for f in assessment.findings}) > 1
+    for status in (s for s in Status if s in groups):
+        heading = f"{status_label(status, final=final)}（{len(groups[status])}）"
+        if status in UNMEASURED:
+            names = "；".join(f"{f.no or '·'} {f.indicator}" + (f"（{f.region}）" if several_regions else "")
+                             for f in groups[status])
+            console.print(f"[bold]{heading}[/]：{names}", highlight=False)
             continue
-        table = Table(title=f"{status_label(status, final=final)}（{len(groups[status])}）", show_lines=False,
-                      title_justify="left")
-        for col in ("序号", "指标", "地区", "目标", "实际", "应达", "完成度", "时间进度", "状态", "预警"):
-            table.add_column(col, overflow="fold")
+        console.print(_findings_table(heading, groups[status], several_regions))
+        # Reasons below the table: a sentence folded into a narrow column is unreadable.
         for f in groups[status]:
-            unit = f.unit or ""
-            actual = "—" if f.actual is None else f"{_num(f.actual)}{'' if f.kind != 'level' else unit}"
-            if f.actual_year and f.actual_year != f.year:
-                actual += f"（{f.actual_year}）"
-            table.add_row(f.no or "", f.indicator, f.region, f.target_text or _num(f.target), actual,
-                          _num(f.expected), _pct(f.completion), _pct(f.time_elapsed), f.status_label,
-                          "⚠" if f.warning else "")
-            table.add_row("", f"[dim]{f.explanation}[/]", "", "", "", "", "", "", "", "")
-        console.print(table)
+            console.print(f"  [dim]{f.no or '·'} {f.indicator}：{f.explanation}[/]", highlight=False)
+
+
+def _findings_table(heading: str, findings: list[Finding], several_regions: bool) -> Table:
+    table = Table(title=heading, title_justify="left", title_style="bold")
+    columns = ("序号", "指标", *(("地区",) if several_regions else ()), "目标", "实际", "应达", "完成度",
+               "时间进度", "预警")
+    for col in columns:
+        table.add_column(col, overflow="fold", no_wrap=col in ("序号", "完成度", "时间进度", "预警"))
+    for f in findings:
+        bound = {">": "＞", "<": "＜"}.get(str(f.actual_bound) if f.actual_bound else "", "")
+        actual = "—" if f.actual is None else f"{bound}{_num(f.actual)}{'' if f.kind != 'level' else f.unit or ''}"
+        if f.actual_year and f.actual_year != f.year:
+            actual += f"（{f.actual_year}）"
+        table.add_row(f.no or "", f.indicator, *((f.region,) if several_regions else ()),
+                      f.target_text or _num(f.target), actual, _num(f.expected), _pct(f.completion),
+                      _pct(f.time_elapsed), "⚠" if f.warning else "")
+    return table
 
 
 @app.command("evaluate")
@@ -105,7 +125,7 @@ def evaluate_cmd(
         regions = [region or plan.meta.region] if (region or plan.meta.region) else None
         assessment = evaluate(plan, frame, chosen_year, method=method, regions=regions)
         final = chosen_year >= (assessment.period_end or chosen_year + 1)
-    console = Console(highlight=False)
+    console = wide_console()
     if as_json:
         records = [finding_record(f) for f in assessment.findings]
         typer.echo(json.dumps(records, ensure_ascii=False, indent=2))

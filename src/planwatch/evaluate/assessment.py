@@ -15,6 +15,7 @@ import pandas as pd
 from planwatch.errors import EvaluationError
 from planwatch.model import (
     Assessment,
+    Bound,
     Finding,
     Indicator,
     Plan,
@@ -243,7 +244,7 @@ def findings_of(blocks: list[Block], year: int, method: str, module, *, final: b
             row = dict(
                 common, region=str(region), status=status, status_label=label,
                 warning=bool(warnings[i]) and status not in quiet,
-                actual=cols["actual"][i], actual_bound=bounds[i], actual_year=int(ay) if ay is not None else None,
+                actual=cols["actual"][i], actual_bound=Bound(bounds[i]) if bounds[i] else None, actual_year=int(ay) if ay is not None else None,
                 baseline=cols["baseline"][i], expected=cols["expected"][i], target=cols["target"][i],
                 completion=cols["completion"][i], time_elapsed=share if share is not None else elapsed,
                 gap=cols["gap"][i], required_rate=cols["required_rate"][i], observed_rate=cols["observed_rate"][i],

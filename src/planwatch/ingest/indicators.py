@@ -20,7 +20,8 @@ Row shapes:
 
 Direction: a level is lower-is-better when the name measures a burden (能耗, 排放, 浓度, 死亡率,
 失业率, 耗地量, 用水量, …) or the target says 以下/不超过; otherwise higher-is-better; ≈ targets
-(左右) are neutral. An indicator named as a reduction (…降低, …减少) measures the reduction, so
+(左右, 基本同步) keep the name's direction too: a planner reads 城镇化率75左右 as met above 75 and
+失业率5.5左右 as met below it, so only the bad side of the band counts against them. An indicator named as a reduction (…降低, …减少) measures the reduction, so
 it is higher-is-better. Cumulative (``[16]``, 累计下降18.9%) figures are magnitudes in the
 sense the text states (a reduction of 18.9) and are at-least targets.
 """
@@ -259,14 +260,12 @@ def _numeric_target(q: Quantity, value: float, cumulative: bool, raw: str, ctx: 
             direction = Direction.lower_is_better
         elif q.comparator == Comparator.at_least:
             direction = Direction.higher_is_better
-        elif q.comparator == Comparator.about:
-            direction = Direction.neutral
         comparator = q.comparator or (
             Comparator.at_most if direction == Direction.lower_is_better else Comparator.at_least)
     else:
         comparator = q.comparator if q.comparator in (Comparator.about, Comparator.between, Comparator.at_most) \
             else Comparator.at_least
-        direction = {Comparator.about: Direction.neutral, Comparator.at_most: Direction.lower_is_better}.get(
+        direction = {Comparator.about: direction_of_name(ctx.name), Comparator.at_most: Direction.lower_is_better}.get(
             comparator, Direction.higher_is_better)
     qualifier = q.qualifier
     if cumulative and ctx.reduction and not is_reduction_name(ctx.name) and not q.change:
@@ -282,9 +281,8 @@ def _comparative_or_text(raw: str, ctx: Context) -> Target:
     if match:
         word, reference, tail = match.groups()
         comparator = Comparator.about if tail else COMPARATIVE_WORDS.get(word, Comparator.about)
-        direction = Direction.neutral if comparator == Comparator.about else Direction.higher_is_better
         return _target(ctx, TargetKind.comparative, raw, comparator=comparator, reference=reference,
-                       qualifier=word + (tail or ""), direction=direction)
+                       qualifier=word + (tail or ""), direction=direction_of_name(ctx.name))
     return _target(ctx, TargetKind.text, raw)
 
 
