@@ -8,7 +8,6 @@ real store and evaluator use ``real_store`` (the shared ``jiaxing_store``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import pytest
 
@@ -28,6 +27,7 @@ from planwatch.model import (
     PlanMeta,
     Project,
     ProseTarget,
+    TargetAdjustment,
     Status,
     Target,
     TargetKind,
@@ -38,18 +38,6 @@ TITLE = "嘉兴市国民经济和社会发展第十四个五年规划和二〇�
 SRC_2021 = "http://xiaomonv0755.com/tjgb/11zj/36952.html"
 SRC_2022 = "https://nextlevelartsconsulting.com/thuadong/5531.html"
 SRC_2024 = "https://cezhidao.com/reports/GnEt"
-
-
-@dataclass
-class HandAdjustment:
-    """The fields of the store's TargetAdjustment the report reads."""
-
-    indicator: str
-    old_value: float | None
-    new_value: float | None
-    date: str
-    reason: str
-    document: str
 
 
 def _ind(id_, no, category, name, unit, base, target, attribute, line, *, path=PathShape.linear,
@@ -163,8 +151,9 @@ def hand_assessment(year: int = 2024, findings: list[Finding] | None = None) -> 
                       settings={"ahead_margin": 0.05, "lagging_margin": 0.05})
 
 
-def hand_adjustments() -> list[HandAdjustment]:
-    return [HandAdjustment("T2-9", 3900, 4200, "2023-06-30", "外贸增长快于预期，上调目标", "嘉兴市规划中期评估调整方案")]
+def hand_adjustments() -> list[TargetAdjustment]:
+    return [TargetAdjustment(indicator="T2-9", old_value=3900, new_value=4200, date="2023-06-30",
+                             reason="外贸增长快于预期，上调目标", document="嘉兴市规划中期评估调整方案")]
 
 
 @pytest.fixture
@@ -183,7 +172,7 @@ def assessment() -> Assessment:
 
 
 @pytest.fixture
-def adjustments() -> list[HandAdjustment]:
+def adjustments() -> list[TargetAdjustment]:
     return hand_adjustments()
 
 

@@ -24,6 +24,7 @@ from planwatch.model import (
     ObservationKind,
     Plan,
     Status,
+    TargetAdjustment,
     TargetKind,
     status_label,
 )
@@ -229,31 +230,19 @@ def _observation_rows(
     return tuple(rows)
 
 
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    """The first present attribute (or mapping key) of ``obj`` among ``names``."""
-    for name in names:
-        value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return default
-
-
-def _adjustment_rows(adjustments: Iterable[Any], plan: Plan) -> tuple[AdjustmentRow, ...]:
+def _adjustment_rows(adjustments: Iterable[TargetAdjustment], plan: Plan) -> tuple[AdjustmentRow, ...]:
     rows = []
     for adj in adjustments:
-        ind_id = str(_get(adj, "indicator", "indicator_id", default=""))
-        ind = plan.indicator(ind_id)
-        old = _get(adj, "old_text", "old_value", "old", default="")
-        new = _get(adj, "new_text", "new_value", "new", default="")
+        ind = plan.indicator(adj.indicator)
         rows.append(
             AdjustmentRow(
-                indicator_id=ind_id,
-                indicator_name=ind.name if ind else ind_id,
-                old=wording.fmt_number(old) if isinstance(old, (int, float)) else str(old),
-                new=wording.fmt_number(new) if isinstance(new, (int, float)) else str(new),
-                date=str(_get(adj, "date", "adjusted_on", "effective", default="")),
-                reason=str(_get(adj, "reason", default="")),
-                document=str(_get(adj, "document", "source", default="")),
+                indicator_id=adj.indicator,
+                indicator_name=ind.name if ind else (adj.indicator_name or adj.indicator),
+                old=adj.old_text or wording.fmt_number(adj.old_value),
+                new=adj.new_text or wording.fmt_number(adj.new_value),
+                date=adj.date,
+                reason=adj.reason,
+                document=adj.document,
             )
         )
     return tuple(sorted(rows, key=lambda r: (r.date, r.indicator_id)))
@@ -270,8 +259,8 @@ def setting_label(name: str) -> str:
 
 
 def _method_info(assessment: Any) -> MethodInfo:
-    code = str(_get(assessment, "method", default="elapsed_time"))
-    settings = _get(assessment, "settings", default={}) or {}
+    code = assessment.method
+    settings = assessment.settings
     rows = tuple(
         (str(k), setting_label(str(k)), _setting_text(v))
         for k, v in sorted(settings.items(), key=lambda kv: str(kv[0]))
@@ -355,7 +344,7 @@ def _previous_rows(plan: Plan, previous: Any | None) -> tuple[PreviousRow, ...]:
     old = [i for i in plan.indicators if i.period_end is not None and end is not None and i.period_end < end]
     statuses = {}
     if previous is not None:
-        for f in _get(previous, "findings", default=[]):
+        for f in previous.findings:
             statuses.setdefault(f.indicator_id, status_label(f.status, final=True))
     rows = []
     for i in old:
@@ -410,20 +399,20 @@ def build_context(
 ) -> ReportContext:
     """Assemble a report's content from plan, assessment, observations and adjustments (pure)."""
     meta = plan.meta
-    year = int(_get(assessment, "year"))
-    period_start = _get(assessment, "period_start", default=meta.period_start)
-    period_end = _get(assessment, "period_end", default=meta.period_end)
+    year = assessment.year
+    period_start = assessment.period_start or meta.period_start
+    period_end = assessment.period_end or meta.period_end
     report_year(kind, year, period_start, period_end)
-    region = region or _get(assessment, "region", default=None) or meta.region or ""
+    region = region or assessment.region or meta.region or ""
     final = kind == "final"
     earlier = {i.id for i in plan.indicators} - {i.id for i in _current_indicators(plan)}
-    findings = [f for f in _get(assessment, "findings", default=[])
+    findings = [f for f in assessment.findings
                 if (not region or f.region == region) and f.indicator_id not in earlier]
     regional_obs = [o for o in observations if o.region == region] if region else list(observations)
     series = series_by_indicator if series_by_indicator is not None else series_from_observations(regional_obs)
 
     book = SourceBook()
-    settings = _get(assessment, "settings", default={}) or {}
+    settings = assessment.settings
     rows = [_indicator_row(f, others, plan, book, series, final, settings)
             for f, others in _primary_findings(findings, plan)]
     statuses = _status_columns(rows, final)
@@ -458,7 +447,7 @@ def build_context(
         year=year,
         period_start=period_start,
         period_end=period_end,
-        base_year=_get(assessment, "base_year", default=meta.base_year),
+        base_year=assessment.base_year or meta.base_year,
         data_year=data_year,
         generated_on=_generated_on(regional_obs, adjustment_rows, data_year, year),
         method=_method_info(assessment),
@@ -531,7 +520,7 @@ def context_from_store(store: Any, kind: str, year: int | None = None, method: s
     if region and _accepts(evaluate, "region"):
         kwargs["region"] = region
     assessment = evaluate(plan, frame, year, **kwargs)
-    region = region or _get(assessment, "region", default=None) or plan.meta.region
+    region = region or assessment.region or plan.meta.region
     known = {o.region for o in observations}
     if region and observations and region not in known and not any(f.region == region for f in assessment.findings):
         raise EvaluationError(f"地区“{region}”没有任何数据；已有数据的地区：{'、'.join(sorted(known))}")
