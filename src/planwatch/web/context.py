@@ -299,14 +299,9 @@ def regions_context(dash: Dashboard) -> dict[str, Any]:
     return {"regions": snap.regions, "choices": dash.region_names(snap)}
 
 
-def dashboard_context(dash: Dashboard, year: int | None = None, region: str | None = None,
-                      method: str | None = None) -> dict[str, Any]:
-    """Everything on the dashboard: summary cards, findings in plan order, chart data."""
-    snap = dash.snapshot()
+def page_header(dash: Dashboard, snap: Any, choice: "Choice", final: bool) -> dict[str, Any]:
+    """What every page shows above its content: the plan and the year, region and method chosen."""
     plan = snap.plan
-    choice = resolve_choice(dash, snap, year, region, method)
-    final = bool(plan.meta.period_end and choice.year >= plan.meta.period_end)
-    rows = [finding_row(f, choice, final=final) for f in dash.findings(snap, *_key(choice))]
     return {
         "title": dash.settings.title or plan.meta.title,
         "plan": as_record(plan.meta),
@@ -318,6 +313,19 @@ def dashboard_context(dash: Dashboard, year: int | None = None, region: str | No
         "years": plan_years(plan) or [choice.year],
         "regions": dash.region_names(snap),
         "methods": method_choices(choice.method),
+    }
+
+
+def dashboard_context(dash: Dashboard, year: int | None = None, region: str | None = None,
+                      method: str | None = None) -> dict[str, Any]:
+    """Everything on the dashboard: summary cards, findings in plan order, chart data."""
+    snap = dash.snapshot()
+    plan = snap.plan
+    choice = resolve_choice(dash, snap, year, region, method)
+    final = bool(plan.meta.period_end and choice.year >= plan.meta.period_end)
+    rows = [finding_row(f, choice, final=final) for f in dash.findings(snap, *_key(choice))]
+    return {
+        **page_header(dash, snap, choice, final),
         "summary": status_summary(rows, final=final),
         "legend": [status_entry(s, final=final) for s in Status],
         "total": len(rows),
@@ -396,17 +404,8 @@ def indicator_context(dash: Dashboard, key: str, year: int | None = None, region
                 for f in dash.findings(snap, *_key(choice)) if f.indicator_id == ind.id]
     observations = observation_records(dash, ind.id, choice.region)
     return {
-        "title": dash.settings.title or plan.meta.title,
-        "plan": as_record(plan.meta),
+        **page_header(dash, snap, choice, final),
         "indicator": indicator_record(ind),
-        "year": choice.year,
-        "region": choice.region,
-        "method": choice.method,
-        "final": final,
-        "query": choice.query(),
-        "years": plan_years(plan) or [choice.year],
-        "regions": dash.region_names(snap),
-        "methods": method_choices(choice.method),
         "findings": findings,
         "observations": observations,
         "chart": indicator_chart(dash, snap, ind, choice, observations),
