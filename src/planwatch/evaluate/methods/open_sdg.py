@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from planwatch.model import Status
-
 from ..measures import Measures
 from ..settings import EvaluationSettings
+from .tiers import categorise
 
 LABEL = "Open SDG 进度法"
 CATEGORY_LABELS = {
@@ -28,12 +27,5 @@ def classify(m: Measures, settings: EvaluationSettings) -> tuple[np.ndarray, np.
     with np.errstate(invalid="ignore", divide="ignore"):
         planned = m["planned_rate"]
         ratio = np.where(np.isfinite(planned) & (planned != 0), m["observed_rate"] / planned, np.nan)
-        category = np.where(ratio >= settings.open_sdg_substantial, "substantial_progress",
-                            np.where(ratio >= settings.open_sdg_moderate, "moderate_progress",
-                                     np.where(ratio >= 0, "limited_progress", "deterioration"))).astype(object)
-    known = np.isfinite(ratio)
-    category[~known] = None
-    status = np.where(category == "substantial_progress", Status.on_track.value, Status.lagging.value).astype(object)
-    status[~known] = Status.not_assessable.value
-    category[m["met"]] = "target_achieved"
-    return status, ratio, category
+    return categorise(ratio, m["met"], on_track=(settings.open_sdg_substantial, "substantial_progress"),
+                      progress=(settings.open_sdg_moderate, "moderate_progress"))
