@@ -2,15 +2,30 @@
 
 Prints the time and peak memory of the vectorised evaluation (columnar judgement, then Finding
 objects) against a naive per-indicator × per-region Python loop over the same scalar rules, run on
-a subsample and extrapolated (said in the output). Run: .venv/bin/python bench/bench_evaluate.py
+a subsample and extrapolated (said in the output).
+
+Then, per store backend (``--store sqlite,postgresql``; ``--store none`` skips it), the same scale
+is imported into a real store (SQLite in a temporary file; PostgreSQL in a uniquely named database
+on 127.0.0.1:5432, dropped afterwards) and ``store.observation_frame()`` + ``evaluate(store.plan(),
+frame, 2024)`` is timed in a fresh process (its own peak RSS), against the naive row-by-row
+baseline (rows fetched one by one into dicts, then the per-region loop), run on a subsample and
+extrapolated.
+
+    .venv/bin/python bench/bench_evaluate.py [--regions 3000 --indicators 40 --store sqlite,postgresql]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import multiprocessing as mp
+import resource
+import sys
+import tempfile
 import time
 import tracemalloc
+import uuid
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,7 +38,10 @@ from planwatch.evaluate.rules import measure
 from planwatch.evaluate.settings import EvaluationSettings
 from planwatch.model import Baseline, Indicator, Plan, PlanMeta, Target
 
+sys.path.insert(0, str(Path(__file__).parent))
+
 YEARS = list(range(2015, 2026))  # 11 years
+EVAL_YEAR = 2024
 KINDS = ["geo", "lin", "low", "growth", "cum"]
 
 
@@ -111,33 +129,159 @@ def timed(fn, memory: bool = False):
     return out, elapsed, peak
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--regions", type=int, default=3000)
-    parser.add_argument("--indicators", type=int, default=40)
-    parser.add_argument("--sample", type=int, default=20, help="regions in the naive baseline's subsample")
-    args = parser.parse_args()
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def in_memory(args) -> None:
+    """The synthetic frame held in memory: columnar judgement, evaluate, naive loop."""
     plan = synthetic_plan(args.indicators)
     frame = synthetic_frame(plan, args.regions)
     print(f"frame size          : {frame.memory_usage(deep=True).sum() / 2**20:.0f} MiB")
     print(f"synthetic: {args.regions} regions × {args.indicators} indicators × {len(YEARS)} years = {len(frame):,} rows")
     settings = EvaluationSettings()
 
-    blocks, t_cols, m_cols = timed(lambda: judge(plan, frame, 2024, method="elapsed_time", regions=None,
+    blocks, t_cols, m_cols = timed(lambda: judge(plan, frame, EVAL_YEAR, method="elapsed_time", regions=None,
                                                  settings=settings), memory=True)
     n = sum(len(b.regions) for b in blocks)
+    del blocks
     print(f"columnar judgement  : {t_cols:6.2f} s  peak {m_cols / 2**20:7.1f} MiB  ({n:,} judgements)")
-    assessment, t_all, m_all = timed(lambda: evaluate(plan, frame, 2024), memory=True)
+    assessment, t_all, m_all = timed(lambda: evaluate(plan, frame, EVAL_YEAR), memory=True)
     print(f"evaluate (Findings) : {t_all:6.2f} s  peak {m_all / 2**20:7.1f} MiB  ({len(assessment.findings):,} findings)")
     counts = {k: v for k, v in assessment.counts().items() if v}
     print(f"statuses            : {counts}")
+    del assessment
     sample = [f"R{i}" for i in range(min(args.sample, args.regions))]
-    done, t_naive, _ = timed(lambda: naive(plan, frame, 2024, sample))
+    done, t_naive, _ = timed(lambda: naive(plan, frame, EVAL_YEAR, sample))
     per = t_naive / done
     extrapolated = per * args.regions * args.indicators
     print(f"naive loop baseline : {t_naive:6.2f} s for {done:,} indicator×region calls (subsample of {len(sample)} regions)")
     print(f"  extrapolated to all {args.regions * args.indicators:,}: {extrapolated:8.1f} s")
     print(f"speed-up vs baseline: columnar {extrapolated / t_cols:7.0f}×, with Findings {extrapolated / t_all:7.0f}×")
+    print(f"peak RSS (process)  : {peak_rss_mb():6.0f} MB")
+
+
+# ---------------------------------------------------------------- store-backed
+
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def pg_database(name: str, create: bool) -> str:
+    """Create (or drop) a scratch PostgreSQL database; its SQLAlchemy URL."""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        if create:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        else:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def build_store(url: str, args, queue) -> None:
+    """Child process: import the synthetic store; put the import time on the queue."""
+    from synthetic import build_synthetic_store
+
+    start = time.perf_counter()
+    store = build_synthetic_store(url, regions=args.regions, indicators=args.indicators, years=len(YEARS))
+    queue.put({"build": time.perf_counter() - start})
+    store.dispose()
+
+
+def evaluate_store(url: str, args, queue) -> None:
+    """Child process: time observation_frame + evaluate on the built store, then the naive baseline."""
+    from bench_store import naive_frame_rate
+
+    from planwatch.store import open_store
+
+    store = open_store(url)
+    gc.collect()
+    start = time.perf_counter()
+    frame = store.observation_frame()
+    t_frame = time.perf_counter() - start
+    plan = store.plan()
+    start = time.perf_counter()
+    assessment = evaluate(plan, frame, EVAL_YEAR)
+    t_eval = time.perf_counter() - start
+    rss = peak_rss_mb()
+    rows, findings = len(frame), len(assessment.findings)
+    del assessment, frame
+    gc.collect()
+    tracemalloc.start()
+    assessment = evaluate(store.plan(), store.observation_frame(), EVAL_YEAR)
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    del assessment
+    baseline_rows = min(rows, args.baseline_rows)
+    naive_frame = naive_frame_rate(store, baseline_rows) * rows
+    frame = store.observation_frame()
+    sample = sorted(frame["region"].unique().tolist())[: args.sample]
+    start = time.perf_counter()
+    calls = naive(plan, frame, EVAL_YEAR, sample)
+    naive_eval = (time.perf_counter() - start) / calls * len(current_indicators(plan)) * frame["region"].nunique()
+    store.dispose()
+    queue.put({"rows": rows, "findings": findings, "frame": t_frame, "evaluate": t_eval, "rss": rss,
+               "traced": traced, "naive_frame": naive_frame, "naive_eval": naive_eval, "baseline_rows": baseline_rows,
+               "sample": len(sample)})
+
+
+def in_child(target, *args) -> dict:
+    """Run ``target(*args, queue)`` in a fresh process; what it put on the queue."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(*args, queue))
+    proc.start()
+    try:
+        return queue.get()
+    finally:
+        proc.join()
+
+
+def store_backed(backend: str, args, tmp: Path) -> None:
+    """Build the synthetic store on ``backend`` and print the store-backed evaluation figures."""
+    name = None
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp / 'bench-evaluate.db'}"
+    elif backend == "postgresql":
+        name = f"pw_bench_eval_{uuid.uuid4().hex[:10]}"
+        url = pg_database(name, True)
+    else:
+        raise SystemExit(f"未知的存储后端：{backend}（应为 sqlite 或 postgresql）")
+    try:
+        build = in_child(build_store, url, args)["build"]
+        r = in_child(evaluate_store, url, args)
+    finally:
+        if name:
+            pg_database(name, False)
+    total, naive_total = r["frame"] + r["evaluate"], r["naive_frame"] + r["naive_eval"]
+    print(f"\n[{backend}] {r['rows']:,} rows imported in {build:.1f} s (not part of the figures below)")
+    print(f"  observation_frame      {r['frame']:7.2f} s")
+    print(f"  evaluate               {r['evaluate']:7.2f} s  ({r['findings']:,} findings)")
+    print(f"  frame + evaluate       {total:7.2f} s  peak RSS {r['rss']:.0f} MB (fresh process), "
+          f"traced peak {r['traced'] / 2**20:.0f} MiB")
+    print(f"  naive (extrapolated)   {naive_total:7.1f} s  = rows fetched one by one into dicts "
+          f"{r['naive_frame']:.1f} s ({r['baseline_rows']:,} rows measured) + per-region loop "
+          f"{r['naive_eval']:.1f} s ({r['sample']} regions measured)")
+    print(f"  speed-up vs naive      {naive_total / total:7.0f}×")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--regions", type=int, default=3000)
+    parser.add_argument("--indicators", type=int, default=40)
+    parser.add_argument("--sample", type=int, default=20, help="regions in the naive baseline's subsample")
+    parser.add_argument("--baseline-rows", type=int, default=20000, help="rows the naive frame baseline fetches")
+    parser.add_argument("--store", default="sqlite,postgresql", help="backends for the store-backed part, or none")
+    args = parser.parse_args()
+    in_memory(args)
+    if args.store != "none":
+        print(f"\nstore-backed: {args.regions} regions × {args.indicators} indicators × {len(YEARS)} years, "
+              f"evaluated at {EVAL_YEAR}")
+        with tempfile.TemporaryDirectory() as tmp:
+            for backend in args.store.split(","):
+                store_backed(backend.strip(), args, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -83,6 +83,30 @@ def read_plan_yaml(path: str | Path) -> Plan:
     return plan_from_yaml(text, name)
 
 
+# PyYAML's English problem texts → what a reviewer editing plan.yaml should look for.
+YAML_PROBLEMS = (
+    ("did not find expected ',' or ']'", "方括号 [ 没有闭合"),
+    ("did not find expected ',' or '}'", "花括号 { 没有闭合"),
+    ("mapping values are not allowed", "此处不能出现冒号（值里含冒号时请给整个值加引号）"),
+    ("cannot start any token", "含有不能出现在此处的字符（缩进只能用空格，不能用制表符）"),
+    ("found unexpected end of stream", "文件意外结束（引号没有闭合？）"),
+    ("could not find expected ':'", "缺少冒号"),
+    ("did not find expected key", "缩进不一致，此处应为“键: 值”"),
+    ("expected <block end>", "缩进不一致"),
+    ("did not find expected '-' indicator", "列表项缩进不一致"),
+)
+
+
+def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """The parser's problem in Chinese, with where the unfinished construct began and PyYAML's own words."""
+    problem = exc.problem or exc.context or "无法解析"
+    told = next((zh for en, zh in YAML_PROBLEMS if en in problem), "")
+    began = ""
+    if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
+        began = f"，自第 {exc.context_mark.line + 1} 行开始"
+    return f"{told}{began}（{problem}）" if told else f"{problem}{began}"
+
+
 def plan_from_yaml(text: str, name: str = "<plan.yaml>") -> Plan:
     """A Plan from YAML text; errors name ``name``, the line and what was expected."""
     try:
@@ -90,8 +114,7 @@ def plan_from_yaml(text: str, name: str = "<plan.yaml>") -> Plan:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "无法解析"
-        raise PlanFormatError(f"YAML 格式错误：{problem}（请检查缩进、冒号和引号）", file=name, line=line) from None
+        raise PlanFormatError(f"YAML 格式错误：{yaml_problem(exc)}（请检查缩进、冒号和引号）", file=name, line=line) from None
     except yaml.YAMLError as exc:
         raise PlanFormatError(f"YAML 格式错误：{exc}", file=name) from None
     if data is None:

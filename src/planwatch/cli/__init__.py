@@ -6,13 +6,17 @@ clear message and a non-zero exit, so no traceback reaches a user.
 
 from __future__ import annotations
 
+import os
 import sys
 
+import typer
 from rich.console import Console
+from rich.markup import escape
 
 from planwatch.errors import PlanwatchError
 
 from .app import app
+from .usage import is_usage_error, usage_message
 
 # Command modules register on import; the order is the data's flow.
 from . import ingest_cmd  # noqa: E402,F401
@@ -27,30 +31,33 @@ __all__ = ["app", "main"]
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status."""
-    err = Console(stderr=True)
+    # soft_wrap: a message must stay one line per sentence, or paths and values split mid-word.
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="planwatch", standalone_mode=False)
     except PlanwatchError as exc:
-        err.print(f"[bold red]错误[/]：{exc}", highlight=False, markup=True)
+        err.print(f"[bold red]错误[/]：{escape(str(exc))}")
         return 1
-    except SystemExit as exc:  # typer/click exits for --help and usage errors
+    except SystemExit as exc:  # typer/click exits for --help
         return int(exc.code or 0)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         err.print("已中断")
         return 130
-    except Exception as exc:  # click usage errors and anything unforeseen: no traceback for users
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except Exception as exc:  # usage mistakes, and anything unforeseen: no traceback for users
+        if type(exc).__name__ == "NoArgsIsHelpError":
             exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
-            return 1
-        err.print(f"[bold red]内部错误[/]：{type(exc).__name__}: {exc}（请报告此问题；设置 PLANWATCH_DEBUG=1 查看详情）")
-        import os
-
+            return 0
+        if is_usage_error(exc):
+            try:
+                message = usage_message(exc)
+            except Exception:  # the Chinese rendering must never hide the original mistake
+                message = exc.format_message()
+            err.print(f"[bold red]错误[/]：{escape(message)}")
+            return int(exc.exit_code)
         if os.environ.get("PLANWATCH_DEBUG"):
             raise
+        err.print(f"[bold red]内部错误[/]：{escape(f'{type(exc).__name__}: {exc}')}"
+                  "（请报告此问题；设置 PLANWATCH_DEBUG=1 查看详情）")
         return 2
     return 0
 

@@ -7,6 +7,7 @@ The work is columnar: each indicator × target is judged for all regions at once
 from __future__ import annotations
 
 import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +28,7 @@ from planwatch.model import (
 
 from . import comparative, cumulative, rules
 from .evidence import gather, observation_frame, prepare
-from .explanation import explain
+from .explanation import explanations
 from .measures import Case, Measures
 from .methods import method_module
 from .paths import default_path, time_elapsed
@@ -76,15 +77,18 @@ def current_indicators(plan: Plan) -> list[Indicator]:
 def resolve_regions(plan: Plan, frame: pd.DataFrame, regions: list[str] | None, ids: set[str]) -> list[str]:
     """The regions to judge: as asked (each must be known), else the plan's and every one with data."""
     own = plan.meta.region
-    known = set(frame["region"].dropna().astype(str).unique())
+    # Distinct values first, then str(): the columns hold ~1 M rows but only thousands of names.
     if regions is not None:
+        known = {str(r) for r in frame["region"].dropna().unique()}
         unknown = [r for r in regions if r != own and r not in known]
         if unknown:
             have = "、".join(sorted(known)) or "（无）"
             raise EvaluationError(f"地区“{'、'.join(unknown)}”没有任何观测数据；已有数据的地区：{have}")
         return list(dict.fromkeys(regions))
-    with_data = frame.loc[frame["indicator"].astype(str).isin(ids), "region"].dropna().astype(str).unique()
-    others = sorted(set(with_data) - {own})
+    indicator = frame["indicator"]
+    wanted = [i for i in indicator.unique() if str(i) in ids]
+    with_data = {str(r) for r in frame.loc[indicator.isin(wanted).to_numpy(), "region"].dropna().unique()}
+    others = sorted(with_data - {own})
     return ([own] if own else []) + others if (own or others) else ["本地区"]
 
 
@@ -111,19 +115,26 @@ def evaluate(plan: Plan, observations, year: int, *, method: str = "elapsed_time
     module = method_module(method)
     settings = resolve_settings(settings)
     check_year(plan, year)
-    blocks = judge(plan, observations, year, method=method, regions=regions, settings=settings)
     base, end = plan_years(plan)
-    # Building many small objects triggers repeated full collections for nothing: none are garbage.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _collector_paused():
+        blocks = judge(plan, observations, year, method=method, regions=regions, settings=settings)
         findings = findings_of(blocks, year, method, module, final=year >= end)
-    finally:
-        if collecting:
-            gc.enable()
     return Assessment(plan_title=plan.meta.title, region=plan.meta.region, year=year, method=method,
                       period_start=plan.meta.period_start, period_end=end, base_year=base,
                       findings=findings, settings=settings.to_dict())
+
+
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector: the many small lists and Findings built here are none of them
+    garbage, yet their allocation triggers collections that walk every live object, again and again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def judge(plan: Plan, observations, year: int, *, method: str, regions: list[str] | None,
@@ -205,59 +216,88 @@ def _classify(case: Case, m: Measures, module, settings: EvaluationSettings, yea
                  case.base_year, case.end_year)
 
 
-_FINDING_DEFAULTS = {name: field.get_default(call_default_factory=True) for name, field in Finding.model_fields.items()}
+_FINDING_FIELDS = tuple(Finding.model_fields)
+_SET_FIELDS_SET = Finding.__pydantic_fields_set__.__set__  # slot descriptors: the cheapest way to fill an instance
+_SET_EXTRA = Finding.__pydantic_extra__.__set__
+_SET_PRIVATE = Finding.__pydantic_private__.__set__
+_NEW = object.__new__
+_SET_ATTR = object.__setattr__
 
 
-def _finding(values: dict) -> Finding:
-    """A Finding from already-checked values, without per-field validation (the hot path)."""
-    data = dict(_FINDING_DEFAULTS)
-    data.update(values)
-    obj = Finding.__new__(Finding)
-    object.__setattr__(obj, "__dict__", data)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+# Every field is set, so every Finding's fields-set is this same set; pydantic only ever adds to it (on
+# assignment, a name already present) or copies it, so one shared set is safe and saves one set per Finding.
+_ALL_SET = set(_FINDING_FIELDS)
+
+
+def _finding(data: dict) -> Finding:
+    """A Finding from already-checked values for every field, without per-field validation (the hot path)."""
+    obj = _NEW(Finding)
+    _SET_ATTR(obj, "__dict__", data)
+    _SET_FIELDS_SET(obj, _ALL_SET)
+    _SET_EXTRA(obj, None)
+    _SET_PRIVATE(obj, None)
     return obj
+
+
+_STATUS = {s.value: s for s in Status}
+
+
+def _optional(values: np.ndarray) -> list:
+    """Numbers as a list of Python scalars with NaN as None."""
+    return [None if v != v else v for v in values.tolist()]
+
+
+def _optional_ints(values: np.ndarray) -> list:
+    """Whole numbers (years) as ints, NaN and None as None."""
+    return [None if v is None or v != v else int(v) for v in values.tolist()]
 
 
 def findings_of(blocks: list[Block], year: int, method: str, module, *, final: bool) -> list[Finding]:
     """Materialise the Finding objects (the one per-value Python step)."""
     out: list[Finding] = []
-    labels = {s.value: (s, status_label(s, final=final)) for s in Status}
-    quiet = (Status.achieved, Status.not_assessable)
     for b in blocks:
-        ind, t, m = b.indicator, b.target, b.measures
-        a = m.arrays
-        cols = {k: [None if v != v else v for v in a[k].tolist()] for k in Measures.NUMERIC}
-        statuses, cats = b.status.tolist(), b.category.tolist()
-        ratios = [None if v != v else v for v in np.asarray(b.ratio, float).tolist()]
-        warnings, bounds, reasons, sources = a["warning"].tolist(), a["bound"].tolist(), a["reason"].tolist(), a["sources"]
-        common = dict(indicator_id=ind.id, no=ind.no, indicator=ind.name, category=ind.category,
-                      attribute=ind.attribute, unit=ind.unit, year=year, kind=b.kind, target_text=t.text,
-                      method=method, line=ind.line)
-        elapsed = time_elapsed(year, b.base_year, b.end_year)
-        inf = float("inf")
-        for i, region in enumerate(b.regions.tolist()):
-            status, label = labels[statuses[i]]
-            ay, py = cols["actual_year"][i], cols["projection_year"][i]
-            share = cols["time_share"][i]
-            row = dict(
-                common, region=str(region), status=status, status_label=label,
-                warning=bool(warnings[i]) and status not in quiet,
-                actual=cols["actual"][i], actual_bound=Bound(bounds[i]) if bounds[i] else None, actual_year=int(ay) if ay is not None else None,
-                baseline=cols["baseline"][i], expected=cols["expected"][i], target=cols["target"][i],
-                completion=cols["completion"][i], time_elapsed=share if share is not None else elapsed,
-                gap=cols["gap"][i], required_rate=cols["required_rate"][i], observed_rate=cols["observed_rate"][i],
-                projection=cols["projection"][i], projection_year=int(py) if py is not None else None,
-                ratio=ratios[i] if ratios[i] not in (inf, -inf) else None, category_code=cats[i],
-                sources=list(sources[i] or []),
-            )
-            row["verdict_reason"] = reasons[i]
-            category = module.CATEGORY_LABELS.get(cats[i]) if cats[i] else None
-            row["explanation"] = explain(row, b.kind, module.LABEL, category, m.rule_note, m.linear_rate, final)
-            del row["verdict_reason"]
-            out.append(_finding(row))
+        out.extend(_block_findings(b, year, method, module, final))
     return out
+
+
+def _block_findings(b: Block, year: int, method: str, module, final: bool) -> list[Finding]:
+    """The Findings of one indicator × target: its columns converted once, then zipped row by row."""
+    ind, t, m, kind = b.indicator, b.target, b.measures, b.kind
+    a = m.arrays
+    statuses = [_STATUS[s] for s in b.status.tolist()]
+    labels = {s: status_label(s, final=final) for s in set(statuses)}
+    cats = b.category.tolist()
+    inf = float("inf")
+    ratios = [None if r is None or r in (inf, -inf) else r for r in _optional(np.asarray(b.ratio, float))]
+    elapsed = time_elapsed(year, b.base_year, b.end_year)
+    shares = [elapsed if s is None else s for s in _optional(a["time_share"])]
+    quiet = (Status.achieved, Status.not_assessable)
+    warnings = [bool(w) and s not in quiet for w, s in zip(a["warning"].tolist(), statuses)]
+    bounds = [Bound(v) if v else None for v in a["bound"].tolist()]
+    cols = {name: _optional(a[name]) for name in ("actual", "baseline", "expected", "target", "completion", "gap",
+                                                   "required_rate", "observed_rate", "projection")}
+    actual_years, projection_years = _optional_ints(a["actual_year"]), _optional_ints(a["projection_year"])
+    per_row = dict(cols, status=statuses, verdict_reason=a["reason"].tolist(), actual_year=actual_years,
+                   actual_bound=bounds, time_elapsed=shares, ratio=ratios, warning=warnings)
+    texts = explanations(per_row, kind=kind, unit=ind.unit, target_text=t.text, method=method,
+                         method_label=module.LABEL, rule_note=m.rule_note, linear_rate=m.linear_rate, final=final,
+                         category_labels=[module.CATEGORY_LABELS.get(c) if c else None for c in cats])
+    region_names = [str(r) for r in b.regions.tolist()]
+    rows = zip(region_names, statuses, warnings, cols["actual"], bounds, actual_years, cols["baseline"],
+               cols["expected"], cols["target"], cols["completion"], shares, cols["gap"], cols["required_rate"],
+               cols["observed_rate"], cols["projection"], projection_years, ratios, cats, a["sources"], texts)
+    # Keys in field order, as a validated Finding would hold them.
+    return [_finding({
+        "indicator_id": ind.id, "no": ind.no, "indicator": ind.name, "category": ind.category,
+        "attribute": ind.attribute, "unit": ind.unit, "region": region, "year": year, "kind": kind,
+        "target_text": t.text, "status": status, "status_label": labels[status], "warning": warning,
+        "actual": actual, "actual_bound": bound, "actual_year": ay, "baseline": base, "expected": expected,
+        "target": target, "completion": completion, "time_elapsed": share, "gap": gap, "required_rate": required,
+        "observed_rate": observed, "projection": projection, "projection_year": py, "method": method,
+        "ratio": ratio, "category_code": cat, "sources": list(sources or []), "explanation": text, "line": ind.line,
+    }) for (region, status, warning, actual, bound, ay, base, expected, target, completion, share, gap, required,
+            observed, projection, py, ratio, cat, sources, text) in rows]
+
 
 def latest_data_year(plan: Plan, observations) -> int:
     """The latest year with a value for a current-plan indicator within the period; else the base year."""

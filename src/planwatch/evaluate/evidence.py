@@ -41,12 +41,17 @@ def observation_frame(observations) -> pd.DataFrame:
     return frame
 
 
-def _kind_str(series: pd.Series) -> pd.Series:
-    """Kinds as plain codes ('level'), whether stored as strings or enum members (mapped once per value)."""
-    mapping = {k: (str(k.value) if hasattr(k, "value") else str(k)) for k in series.dropna().unique()}
-    if all(k == v for k, v in mapping.items()):
-        return series
-    return series.map(mapping)
+def _kind_codes(kinds: np.ndarray) -> np.ndarray:
+    """Kinds as plain codes ('level'), whether stored as strings or enum members, 'level' when missing
+    (mapped once per distinct value)."""
+    codes, distinct = pd.factorize(kinds)
+    mapped = [str(k.value) if hasattr(k, "value") else str(k) for k in distinct]
+    return np.array(mapped + ["level"], dtype=object)[codes]  # code -1 (missing) picks the last
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """One column as an object array (cheap for string and object columns)."""
+    return frame[name].to_numpy(dtype=object)
 
 
 USED = ["indicator", "region", "year", "value", "bound", "text", "kind", "source"]
@@ -87,21 +92,21 @@ def prepare(frame: pd.DataFrame, year: int, regions: pd.Index, indicators: set[s
     keep = frame["year"].to_numpy() <= year
     if indicators is not None:
         keep &= frame["indicator"].isin(indicators).to_numpy()
-    cut = frame.loc[keep, USED]
-    rc = regions.get_indexer(cut["region"])
+    # Row positions are chosen and ordered first, so each column is gathered once, in its final order.
+    rows = np.flatnonzero(keep)
+    rc = regions.get_indexer(_column(frame, "region")[rows])
     inside = rc >= 0
     if not inside.all():
-        cut, rc = cut[inside], rc[inside]
-    ind_codes, ind_names = pd.factorize(cut["indicator"])
-    years = cut["year"].to_numpy(dtype=np.int64)
+        rows, rc = rows[inside], rc[inside]
+    ind_codes, ind_names = pd.factorize(_column(frame, "indicator")[rows])
+    years = frame["year"].to_numpy(dtype=np.int64)[rows]
     order = np.lexsort((years, ind_codes))
-    sorted_codes = ind_codes[order]
+    rows, rc, years, sorted_codes = rows[order], rc[order], years[order], ind_codes[order]
     bounds = np.searchsorted(sorted_codes, np.arange(len(ind_names) + 1))
-    kinds = _kind_str(cut["kind"]).fillna("level").to_numpy(dtype=object)[order]
-    values = pd.to_numeric(cut["value"], errors="coerce").to_numpy(dtype=float)[order]
-    bound_col, text_col = _nullable(cut["bound"].to_numpy(dtype=object)[order]), _nullable(cut["text"].to_numpy(dtype=object)[order])
-    source_col = _nullable(cut["source"].to_numpy(dtype=object)[order])
-    rc, years = rc[order], years[order]
+    kinds = _kind_codes(_column(frame, "kind")[rows])
+    values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)[rows]
+    bound_col, text_col = _nullable(_column(frame, "bound")[rows]), _nullable(_column(frame, "text")[rows])
+    source_col = _nullable(_column(frame, "source")[rows])
     out = {}
     for i, name in enumerate(ind_names):
         sl = slice(bounds[i], bounds[i + 1])

@@ -12,9 +12,8 @@ def fmt(x: float | None, unit: str = "") -> str:
     if x is None or not math.isfinite(x):
         return "—"
     a = abs(x)
-    digits = 1 if a >= 100 else 2 if a >= 0.1 or a == 0 else 4
-    text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
-    return f"{text}{unit}"
+    text = f"{x:.1f}" if a >= 100 else f"{x:.2f}" if a >= 0.1 or a == 0 else f"{x:.4f}"
+    return f"{text.rstrip('0').rstrip('.')}{unit}"
 
 
 def pct(share: float | None) -> str:
@@ -31,43 +30,95 @@ def _year(y: float | None) -> str:
 def explain(row: dict, kind: TargetKind, method_label: str, category_label: str | None, rule_note: str,
             linear_rate: bool, final: bool) -> str:
     """The explanation of one finding (``row`` holds its numbers as plain Python values)."""
-    status = row["status"]
-    label = status_label(status, final=final)
-    if row.get("verdict_reason") and status in (Status.no_data, Status.not_assessable, Status.pending_target):
-        return f"{row['verdict_reason']}，{label}。"
-    unit = row["unit"] or ""
-    when = _year(row["actual_year"])
+    columns = {name: [row.get(name)] for name in _PER_ROW}
+    return explanations(columns, kind=kind, unit=row["unit"], target_text=row["target_text"], method=row["method"],
+                        method_label=method_label, category_labels=[category_label], rule_note=rule_note,
+                        linear_rate=linear_rate, final=final)[0]
+
+
+# The per-finding values an explanation reads; the rest is the same for a whole indicator × target.
+_PER_ROW = ("status", "verdict_reason", "actual", "actual_year", "actual_bound", "target", "expected", "completion",
+            "time_elapsed", "required_rate", "ratio", "warning", "projection")
+_SETTLED_BY_REASON = (Status.no_data, Status.not_assessable, Status.pending_target)
+_BOUND_WORDS = {">": "超过", "<": "低于"}
+
+
+def explanations(columns: dict[str, list], *, kind: TargetKind, unit: str | None, target_text: str, method: str,
+                 method_label: str, category_labels: list[str | None], rule_note: str, linear_rate: bool,
+                 final: bool) -> list[str]:
+    """The explanation of each finding of one indicator × target, from one list per value (columnar)."""
+    unit = unit or ""
+    labels = {s: status_label(s, final=final) for s in Status}
+    statuses = columns["status"]
+    bodies = _bodies(columns, kind, unit, target_text, rule_note)
+    out = []
+    for i, status in enumerate(statuses):
+        reason = columns["verdict_reason"][i]
+        if reason and status in _SETTLED_BY_REASON:
+            out.append(f"{reason}，{labels.get(status) or status_label(status, final=final)}。")
+            continue
+        text = bodies[i]
+        if method != "elapsed_time":
+            text += _ratio_note(columns["ratio"][i], method_label, category_labels[i], kind, linear_rate, rule_note)
+        if columns["warning"][i] and status != Status.achieved:
+            text += _warning_note(columns["projection"][i], kind, unit)
+        out.append(f"{text}，{labels.get(status) or status_label(status, final=final)}。")
+    return out
+
+
+def _bodies(c: dict[str, list], kind: TargetKind, unit: str, target_text: str, rule_note: str) -> list[str]:
+    """The kind-specific opening of each explanation."""
+    years = {y: _year(y) for y in set(c["actual_year"])}  # few distinct values: format each once
+    when = [years[y] for y in c["actual_year"]]
+    shares = {s: pct(s) for s in set(c["time_elapsed"])}
+    elapsed = [shares[s] for s in c["time_elapsed"]]
+    actual_unit = "%" if kind in (TargetKind.annual_growth, TargetKind.cumulative_change, TargetKind.comparative) \
+        else unit
+    actual = [fmt(x, actual_unit) for x in c["actual"]]
+    target_unit = "%" if kind in (TargetKind.annual_growth, TargetKind.cumulative_change) else unit
+    targets = [target_text] * len(when) if target_text else [fmt(x, target_unit) for x in c["target"]]
     if kind == TargetKind.annual_growth:
-        text = (f"截至{when}年均增长{fmt(row['actual'], '%')}，目标年均{row['target_text'] or fmt(row['target'], '%')}"
-                f"，期末前还需年均{fmt(row['required_rate'], '%')}")
-    elif kind == TargetKind.cumulative_change:
-        text = (f"截至{when}累计{fmt(row['actual'], '%')}，按进度应达{fmt(row['expected'], '%')}"
-                f"，目标{row['target_text'] or fmt(row['target'], '%')}，完成进度{pct(row['completion'])}，时间进度{pct(row['time_elapsed'])}")
-    elif kind == TargetKind.comparative:
-        text = (f"截至{when}年均增长{fmt(row['actual'], '%')}，比较对象同期年均增长{fmt(row['target'], '%')}"
-                f"（{rule_note}）")
-    elif kind == TargetKind.maintain:
-        text = f"{when}实际{fmt(row['actual'], unit)}，应保持在{fmt(row['target'], unit)}"
-    else:
-        bound = {">": "超过", "<": "低于"}.get(str(row.get("actual_bound") or ""), "")
-        text = f"{when}实际{bound}{fmt(row['actual'], unit)}"
+        return [f"截至{w}年均增长{a}，目标年均{t}，期末前还需年均{fmt(r, '%')}"
+                for w, a, t, r in zip(when, actual, targets, c["required_rate"])]
+    if kind == TargetKind.cumulative_change:
+        return [f"截至{w}累计{a}，按进度应达{fmt(e, '%')}，目标{t}，完成进度{pct(p)}，时间进度{s}"
+                for w, a, e, t, p, s in zip(when, actual, c["expected"], targets, c["completion"], elapsed)]
+    if kind == TargetKind.comparative:
+        return [f"截至{w}年均增长{a}，比较对象同期年均增长{fmt(t, '%')}（{rule_note}）"
+                for w, a, t in zip(when, actual, c["target"])]
+    if kind == TargetKind.maintain:
+        return [f"{w}实际{a}，应保持在{fmt(t, unit)}" for w, a, t in zip(when, actual, c["target"])]
+    out = []
+    for i, (w, a, status) in enumerate(zip(when, actual, c["status"])):
+        bound = _BOUND_WORDS.get(str(c["actual_bound"][i] or ""), "")
+        text = f"{w}实际{bound}{a}"
         if status == Status.achieved:
-            text += f"，已达到目标{row['target_text'] or fmt(row['target'], unit)}"
+            text += f"，已达到目标{targets[i]}"
         else:
-            text += (f"，按计划路径应达{fmt(row['expected'], unit)}，完成进度{pct(row['completion'])}"
-                     f"，时间进度{pct(row['time_elapsed'])}")
-        if bound and row.get("verdict_reason"):
-            text += f"（{row['verdict_reason']}）"
-    if row["method"] != "elapsed_time" and row.get("ratio") is not None and math.isfinite(row["ratio"]):
-        text += f"；{method_label}比值{fmt(row['ratio'])}"
-        if category_label:
-            text += f"（{category_label}）"
-        if linear_rate and kind == TargetKind.level:
-            text += f"，{rule_note}"
-    if row["warning"] and status != Status.achieved:
-        if kind in (TargetKind.level, TargetKind.cumulative_change) and row.get("projection") is not None \
-                and math.isfinite(row["projection"]):
-            text += f"；按目前趋势期末约为{fmt(row['projection'], unit if kind == TargetKind.level else '%')}，难以实现目标"
-        else:
-            text += "；按目前趋势难以实现目标"
-    return f"{text}，{label}。"
+            text += (f"，按计划路径应达{fmt(c['expected'][i], unit)}，完成进度{pct(c['completion'][i])}"
+                     f"，时间进度{elapsed[i]}")
+        if bound and c["verdict_reason"][i]:
+            text += f"（{c['verdict_reason'][i]}）"
+        out.append(text)
+    return out
+
+
+def _ratio_note(ratio: float | None, method_label: str, category_label: str | None, kind: TargetKind,
+                linear_rate: bool, rule_note: str) -> str:
+    """The method's own ratio and category, for methods other than elapsed time."""
+    if ratio is None or not math.isfinite(ratio):
+        return ""
+    text = f"；{method_label}比值{fmt(ratio)}"
+    if category_label:
+        text += f"（{category_label}）"
+    if linear_rate and kind == TargetKind.level:
+        text += f"，{rule_note}"
+    return text
+
+
+def _warning_note(projection: float | None, kind: TargetKind, unit: str) -> str:
+    """The early warning: where the trend leads at the period's end."""
+    if kind in (TargetKind.level, TargetKind.cumulative_change) and projection is not None \
+            and math.isfinite(projection):
+        return f"；按目前趋势期末约为{fmt(projection, unit if kind == TargetKind.level else '%')}，难以实现目标"
+    return "；按目前趋势难以实现目标"

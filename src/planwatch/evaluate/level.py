@@ -36,14 +36,17 @@ def prepare(case: Case) -> Measures:
 
 
 def _sources(*columns: np.ndarray) -> np.ndarray:
-    out = np.empty(len(columns[0]), dtype=object)
-    for i, items in enumerate(zip(*columns)):
-        seen: list[str] = []
-        for s in items:
-            if s and s not in seen:
-                seen.append(str(s))
-        out[i] = seen
-    return out
+    """Distinct sources per region, in column order (one list per region)."""
+    rows = zip(*(c.tolist() for c in columns))
+    return np.fromiter((_distinct(items) for items in rows), dtype=object, count=len(columns[0]))
+
+
+def _distinct(items: tuple) -> list[str]:
+    seen: list[str] = []
+    for s in items:
+        if s and s not in seen:
+            seen.append(str(s))
+    return seen
 
 
 def measure(case: Case) -> Measures:

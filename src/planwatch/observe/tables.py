@@ -36,6 +36,10 @@ class Table:
 
 def read_table(path: Path, *, sheet: str | None = None) -> Table:
     """The table of a CSV or XLSX file; a row shorter than the header is a problem (truncated file)."""
+    if not path.exists():
+        raise DataImportError("文件不存在", file=str(path))
+    if path.is_dir():
+        raise DataImportError("这是一个目录，不是数据文件（CSV 或 XLSX）", file=str(path))
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         raw = _xlsx_rows(path, sheet)

