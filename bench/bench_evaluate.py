@@ -39,6 +39,7 @@ from planwatch.evaluate.settings import EvaluationSettings
 from planwatch.model import Baseline, Indicator, Plan, PlanMeta, Target
 
 sys.path.insert(0, str(Path(__file__).parent))
+from synthetic import pg_database  # noqa: E402 - bench/ is put on the path just above
 
 YEARS = list(range(2015, 2026))  # 11 years
 EVAL_YEAR = 2024
@@ -165,19 +166,6 @@ def in_memory(args) -> None:
 # ---------------------------------------------------------------- store-backed
 
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def pg_database(name: str, create: bool) -> str:
-    """Create (or drop) a scratch PostgreSQL database; its SQLAlchemy URL."""
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        if create:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        else:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
 def build_store(url: str, args, queue) -> None:

@@ -20,8 +20,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from synthetic import pg_database  # noqa: E402 - bench/ is put on the path just above
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def peak_mb() -> float:
@@ -96,17 +96,6 @@ def measure(backend: str, url: str, baseline_url: str, args, queue) -> None:
     naive_build = naive_insert_rate(baseline_url, args.baseline_rows) * total
     queue.put({"backend": backend, "rows": total, "build": build, "frame": load, "peak_mb": peak_mb(),
                "peak_build_mb": mem_build, "naive_build": naive_build, "naive_frame": naive_frame})
-
-
-def pg_database(name: str, create: bool) -> str:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        if create:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        else:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
 def run_backend(backend: str, args, tmp: Path) -> dict:

@@ -101,3 +101,18 @@ def build_synthetic_store(url: str, regions: int = 3000, indicators: int = 40, y
         for batch in synthetic_records(plan, names, synthetic_years(years), seed):
             store.write_observations(conn, batch, file_name="synthetic.csv", sha256=digest)
     return store
+
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def pg_database(name: str, create: bool) -> str:
+    """Create (or drop) a scratch PostgreSQL database; its SQLAlchemy URL."""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        if create:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        else:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
