@@ -8,15 +8,8 @@ from planwatch.evaluate import evaluate
 
 
 @pytest.fixture
-def real(request):
-    try:
-        store = request.getfixturevalue("jiaxing_store")
-    except pytest.FixtureLookupError:
-        pytest.skip("jiaxing_store fixture not available yet")
-    plan = store.plan()
-    if plan is None or plan.indicator("1") is None:
-        pytest.skip("the store holds no 表2 indicators yet")
-    return plan, store.observation_frame()
+def real(jiaxing_store):
+    return jiaxing_store.plan(), jiaxing_store.observation_frame()
 
 
 def test_gdp_2024_from_store(real):

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from planwatch.model import Plan, Series
+from planwatch.model import Series
 from planwatch.observe import export_observations, import_file
 from planwatch.store import open_store
 

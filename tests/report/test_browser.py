@@ -16,9 +16,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 @pytest.fixture(scope="module")
 def page(annual_reports):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    # .ci/run installs Debian's chromium: a missing browser is a failure, not a skip.
+    assert shutil.which(CHROMIUM), "Debian's chromium is not installed (apt-get install chromium)"
+    from playwright import sync_api
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1000, "height": 1400})

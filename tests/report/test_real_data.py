@@ -33,11 +33,8 @@ def jiaxing(real_store_module, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def real_store_module(request):
-    try:
-        return request.getfixturevalue("jiaxing_store_shared")
-    except (pytest.FixtureLookupError, ImportError) as exc:
-        pytest.skip(f"jiaxing_store not available yet: {exc}")
+def real_store_module(jiaxing_store_shared):
+    return jiaxing_store_shared
 
 
 def test_counts_match_the_evaluation(jiaxing):

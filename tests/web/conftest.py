@@ -187,9 +187,6 @@ def client(fake_store, fake_evaluate) -> TestClient:
 
 
 @pytest.fixture
-def real_store(request):
-    """The shared store with the real Jiaxing plan and data (from tests/conftest.py)."""
-    try:
-        return request.getfixturevalue("jiaxing_store")
-    except pytest.FixtureLookupError:
-        pytest.skip("jiaxing_store fixture not available yet")
+def real_store(jiaxing_store):
+    """The store with the real Jiaxing plan and data (from tests/conftest.py)."""
+    return jiaxing_store

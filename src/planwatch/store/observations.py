@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel
 from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Connection
 
