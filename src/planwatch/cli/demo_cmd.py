@@ -42,8 +42,19 @@ def demo(
     db_arg = result.db_url
     console.print(
         "⑤ 打开监测看板：\n"
-        f"   planwatch serve --db {db_arg}\n"
+        f"   {_command()} serve --db {db_arg}\n"
         "   然后在浏览器中打开 http://127.0.0.1:8000/ ；"
         f"或直接打开 HTML 报告 {next((p for p in result.reports if p.suffix == '.html'), '')}",
         highlight=False,
     )
+
+
+def _command() -> str:
+    """How to call planwatch again: its bare name when on PATH, else the installed script's path."""
+    import shutil
+    import sys
+
+    script = Path(sys.executable).with_name("planwatch")
+    if shutil.which("planwatch") == str(script) or not script.exists():
+        return "planwatch"
+    return str(script)
