@@ -65,16 +65,25 @@ def is_wide(header: list[str]) -> bool:
     return "value" not in fields and any(year_of_header(h) for h in header)
 
 
-def long_cells(table: Table) -> list[Cells]:
-    """Cells of a long-form table, one per row."""
-    mapping: dict[str, int] = {}
+def classify_columns(header: list[str], *, known: dict[str, int] | None = None, skip: set[int] = frozenset(),
+                     reserved: tuple[str, ...] = ()) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    """Canonical column name → index for the first column of each name; the rest kept as extras."""
+    mapping = dict(known or {})
     extras: list[tuple[int, str]] = []
-    for i, h in enumerate(table.header):
+    for i, h in enumerate(header):
+        if i in skip:
+            continue
         name = canonical(h)
-        if name and name not in mapping:
+        if name and name not in mapping and name not in reserved:
             mapping[name] = i
         elif h:
             extras.append((i, h))
+    return mapping, extras
+
+
+def long_cells(table: Table) -> list[Cells]:
+    """Cells of a long-form table, one per row."""
+    mapping, extras = classify_columns(table.header)
     columns = {name: table.header[i] for name, i in mapping.items()}
     out = []
     for n, cells in table.rows:
@@ -88,16 +97,8 @@ def wide_cells(table: Table) -> list[Cells]:
     """Cells of a wide-form table: one per non-empty year cell."""
     years = [(i, h, year_of_header(h)) for i, h in enumerate(table.header) if year_of_header(h)]
     year_idx = {i for i, _h, _y in years}
-    mapping: dict[str, int] = {WIDE_FIRST: 0}
-    extras: list[tuple[int, str]] = []
-    for i, h in enumerate(table.header[1:], start=1):
-        if i in year_idx:
-            continue
-        name = canonical(h)
-        if name and name not in mapping and name not in ("year", "value"):
-            mapping[name] = i
-        elif h:
-            extras.append((i, h))
+    mapping, extras = classify_columns(table.header, known={WIDE_FIRST: 0}, skip=year_idx | {0},
+                                       reserved=("year", "value"))
     base_columns = {name: table.header[i] for name, i in mapping.items()}
     out = []
     for n, cells in table.rows:
