@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from planwatch.evaluate import evaluate
-from planwatch.evaluate.assessment import _case, _classify, current_indicators, judge
+from planwatch.evaluate.assessment import _case, _classify, judge
 from planwatch.evaluate.evidence import prepare
 from planwatch.evaluate.methods import method_module
 from planwatch.evaluate.rules import measure
@@ -104,7 +104,7 @@ def naive(plan: Plan, frame: pd.DataFrame, year: int, regions: list[str]) -> int
     for region in regions:
         index = pd.Index([region])
         own = frame[frame["region"] == region]
-        for ind in current_indicators(plan):
+        for ind in plan.current_indicators():
             parts = prepare(own[own["indicator"] == ind.id], year, index)
             case = _case(plan, ind, ind.target, year, index, parts, plan.meta.region, settings)
             _classify(case, measure(case), module, settings, year)
@@ -208,7 +208,7 @@ def evaluate_store(url: str, args, queue) -> None:
     sample = sorted(frame["region"].unique().tolist())[: args.sample]
     start = time.perf_counter()
     calls = naive(plan, frame, EVAL_YEAR, sample)
-    naive_eval = (time.perf_counter() - start) / calls * len(current_indicators(plan)) * frame["region"].nunique()
+    naive_eval = (time.perf_counter() - start) / calls * len(plan.current_indicators()) * frame["region"].nunique()
     store.dispose()
     queue.put({"rows": rows, "findings": findings, "frame": t_frame, "evaluate": t_eval, "rss": rss,
                "traced": traced, "naive_frame": naive_frame, "naive_eval": naive_eval, "baseline_rows": baseline_rows,

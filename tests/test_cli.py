@@ -307,8 +307,9 @@ SCENARIOS = [
              ("不支持的报告格式：pdf",)),
     Scenario("evaluate-unknown-region", ("evaluate", "--region", "火星市", "--db", "{db}"),
              ("地区“火星市”没有任何观测数据", "嘉兴市")),
+    # One entry judges for every surface, so the report says what evaluate says.
     Scenario("report-unknown-region", ("report", "--region", "火星市", "-o", "{dir}/r3", "--db", "{db}"),
-             ("地区“火星市”没有任何数据",)),
+             ("地区“火星市”没有任何观测数据", "嘉兴市")),
     Scenario("evaluate-unknown-method", ("evaluate", "--method", "magic", "--db", "{db}"),
              ("未知的评估方法“magic”", "elapsed_time")),
     Scenario("serve-no-plan", ("serve", "--db", "{empty}", "--get", "/api/findings"), ("返回状态码 503",)),

@@ -10,7 +10,8 @@ from collections import Counter
 import pytest
 
 from planwatch.cli import main
-from planwatch.model import Status, status_label
+from planwatch.model import Status
+from planwatch.vocabulary import status_label
 from planwatch.planfile import read_plan_yaml
 from planwatch.store import open_store
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planwatch.errors import PlanFormatError
+from planwatch.model import Comparator, Indicator, PathShape, Plan
 from planwatch.planfile import (
     plan_from_yaml,
     plan_to_yaml,
     read_plan_yaml,
     write_plan_yaml,
 )
+
+# What a reviewer (or an odd document) may put into plan.yaml: any text, any finite or infinite number.
+TEXT = st.text(max_size=20)
+NUMBERS = st.one_of(st.none(), st.floats(allow_nan=False))
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +29,49 @@ def test_round_trip_is_lossless(jiaxing_plan, yaml_text):
     again = plan_from_yaml(yaml_text)
     assert again == jiaxing_plan
     assert plan_to_yaml(again) == yaml_text
+
+
+@st.composite
+def edited_indicator(draw, indicator: Indicator) -> Indicator:
+    """An indicator after a reviewer's edits: name, unit, path, target, baseline, notes, extra columns."""
+    target = indicator.target.model_copy(update={"value": draw(NUMBERS), "text": draw(TEXT),
+                                                 "comparator": draw(st.none() | st.sampled_from(Comparator))})
+    baseline = indicator.baseline.model_copy(update={"value": draw(NUMBERS), "text": draw(TEXT)})
+    return indicator.model_copy(update={
+        "name": draw(TEXT), "unit": draw(st.none() | TEXT), "path": draw(st.none() | st.sampled_from(PathShape)),
+        "target": target, "targets": [target, *indicator.targets[1:]], "baseline": baseline,
+        "notes": draw(st.lists(TEXT, max_size=3)), "extra": draw(st.dictionaries(TEXT, TEXT, max_size=3))})
+
+
+@st.composite
+def edited_plans(draw, plan: Plan) -> Plan:
+    """The real plan cut down to a few indicators and targets, edited, with flags resolved or not."""
+    indicators = draw(st.lists(st.sampled_from(plan.indicators), max_size=4, unique_by=lambda i: i.id))
+    targets = draw(st.lists(st.sampled_from(plan.targets), max_size=4))
+    return plan.model_copy(update={
+        "meta": plan.meta.model_copy(update={"title": draw(TEXT), "region": draw(st.none() | TEXT)}),
+        "indicators": [draw(edited_indicator(i)) for i in indicators],
+        "targets": [t.model_copy(update={"quote": draw(TEXT), "value": draw(NUMBERS)}) for t in targets],
+        "flags": [f.model_copy(update={"resolved": draw(st.booleans())}) for f in plan.flags],
+        "warnings": draw(st.lists(TEXT, max_size=3)),
+    })
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_round_trip_of_an_edited_plan_is_lossless(jiaxing_plan, data):
+    plan = data.draw(edited_plans(jiaxing_plan))
+    assert plan_from_yaml(plan_to_yaml(plan)) == plan
+
+
+def test_path_is_unset_until_a_reviewer_sets_it(yaml_text, jiaxing_plan):
+    assert "\n  path:" not in yaml_text
+    assert "path: geometric" in yaml_text.split("format_version")[0]  # the header tells how to set it
+    first = jiaxing_plan.indicators[0]
+    edited = yaml_text.replace(f"- id: {first.id}\n", f"- id: {first.id}\n  path: linear\n", 1)
+    plan = plan_from_yaml(edited)
+    assert plan.indicators[0].path == PathShape.linear
+    assert [i.path for i in plan.indicators[1:]] == [None] * (len(plan.indicators) - 1)
 
 
 def test_text_is_human_editable(yaml_text):

@@ -41,7 +41,7 @@ def declared_series(path: Path = JIAXING_SERIES) -> list[Series]:
 
 def run_demo(out_dir: Path, db: str | None = None, *, formats: tuple[str, ...] = ("docx", "html", "xlsx")) -> DemoResult:
     """Run the whole Jiaxing flow into ``out_dir``; return what was produced."""
-    from planwatch.evaluate import evaluate, latest_data_year
+    from planwatch.evaluate import assess, read_inputs
     from planwatch.ingest import read_plan
     from planwatch.observe import import_file
     from planwatch.planfile import read_plan_yaml, write_plan_yaml
@@ -61,10 +61,10 @@ def run_demo(out_dir: Path, db: str | None = None, *, formats: tuple[str, ...] =
     store.add_regions(_regions_rows(JIAXING_REGIONS))
     report = import_file(store, JIAXING_ACTUALS)
 
-    plan = store.plan()
-    frame = store.observation_frame()
-    year = latest_data_year(plan, frame)
-    assessment = evaluate(plan, frame, year, regions=[plan.meta.region] if plan.meta.region else None)
+    inputs = read_inputs(store)
+    plan = inputs.plan
+    assessment = assess(inputs)
+    year = assessment.year
     reports: list[Path] = []
     for kind, kind_year in (("annual", year), ("midterm", None), ("final", None)):
         reports += build_reports(store, kind, kind_year, out_dir / "reports", formats=formats)

@@ -71,9 +71,6 @@ class Attribute(StrEnum):
     binding = "binding"  # 约束性
 
 
-ATTRIBUTE_LABELS: dict[str, str] = {"anticipatory": "预期性", "binding": "约束性"}
-
-
 class PathShape(StrEnum):
     """Shape of the planned path from base to target."""
 
@@ -88,6 +85,24 @@ class ObservationKind(StrEnum):
     annual_growth = "annual_growth"  # growth over the previous year, %
     cumulative = "cumulative"  # change since the base year, %
     text = "text"  # a qualitative statement (a rank, a phrase)
+
+
+def observed_kind(kind: TargetKind) -> ObservationKind:
+    """Which observations measure progress towards a target of ``kind``.
+
+    Growth and comparative targets (与经济增长基本同步) are judged on yearly growth rates, cumulative
+    targets on the change since the base year, everything else on levels.
+    """
+    if kind in (TargetKind.annual_growth, TargetKind.comparative):
+        return ObservationKind.annual_growth
+    if kind == TargetKind.cumulative_change:
+        return ObservationKind.cumulative
+    return ObservationKind.level
+
+
+def observed_unit(kind: TargetKind, unit: str | None) -> str | None:
+    """The unit of the values a target of ``kind`` is judged on: % for rates, else the indicator's."""
+    return unit if observed_kind(kind) == ObservationKind.level else "%"
 
 
 class Bound(StrEnum):
@@ -108,25 +123,6 @@ class Status(StrEnum):
     no_data = "no_data"  # 无数据
     pending_target = "pending_target"  # 待下达
     not_assessable = "not_assessable"  # 无法评估
-
-
-STATUS_LABELS: dict[str, str] = {
-    "achieved": "提前实现",
-    "ahead": "快于预期",
-    "on_track": "基本符合预期",
-    "lagging": "滞后",
-    "not_achieved": "未实现",
-    "no_data": "无数据",
-    "pending_target": "待下达",
-    "not_assessable": "无法评估",
-}
-
-
-def status_label(status: str, *, final: bool = False) -> str:
-    """Chinese display label of a status code; at a period's end 'achieved' reads 已实现."""
-    if final and status == Status.achieved:
-        return "已实现"
-    return STATUS_LABELS.get(str(status), str(status))
 
 
 # ---------------------------------------------------------------- plan document
@@ -316,12 +312,28 @@ class Plan(_Model):
     warnings: list[str] = Field(default_factory=list, description="What the reader could not understand")
     series: list[Series] = Field(default_factory=list, description="Declared extra series")
 
+    def current_indicators(self) -> list[Indicator]:
+        """Indicators of the plan's own period (表2), not the previous plan's results (表1).
+
+        An indicator without a period of its own belongs to the plan's; a plan without an end year
+        has only current indicators.
+        """
+        end = self.meta.period_end
+        if end is None:
+            return list(self.indicators)
+        return [i for i in self.indicators if i.period_end is None or i.period_end == end]
+
+    def previous_indicators(self) -> list[Indicator]:
+        """Indicators of the finished previous plan (表1): those whose period ends before this plan's."""
+        end = self.meta.period_end
+        return [i for i in self.indicators if end is not None and i.period_end is not None and i.period_end < end]
+
     def indicator(self, key: str) -> Indicator | None:
         """The indicator with this id, table number (表2's '1') or exact name."""
         for ind in self.indicators:
             if ind.id == key:
                 return ind
-        current = [i for i in self.indicators if i.period_end == self.meta.period_end] or self.indicators
+        current = self.current_indicators() or self.indicators
         for ind in current:
             if ind.no is not None and ind.no == key:
                 return ind
@@ -410,6 +422,10 @@ class Finding(_Model):
     sources: list[str] = Field(default_factory=list)
     explanation: str = Field("", description="Why, in Chinese")
     line: int | None = Field(None, description="The indicator's line in the plan")
+    stale: bool = Field(False, description="The data are older than the evaluation allows (stale_after_years)")
+    base_year: int | None = Field(None, description="Base year of the target's planned path")
+    target_year: int | None = Field(None, description="Year the target falls due")
+    path: PathShape | None = Field(None, description="Shape of the planned path the judgement used")
 
 
 class Assessment(_Model):
@@ -424,6 +440,11 @@ class Assessment(_Model):
     base_year: int | None = None
     findings: list[Finding] = Field(default_factory=list)
     settings: dict[str, Any] = Field(default_factory=dict, description="Settings used, name → value")
+
+    @property
+    def final(self) -> bool:
+        """Whether the judgement is at (or after) the period's end: 已实现 / 未实现 wording."""
+        return self.period_end is not None and self.year >= self.period_end
 
     def counts(self) -> dict[str, int]:
         """Number of findings per status code, in the order of :class:`Status`."""

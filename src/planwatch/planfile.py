@@ -27,15 +27,20 @@ HEADER = """\
 #      resolved 改为 true。未写出的字段取默认值（多为空），需要时可按同名字段补上。
 #   3. 指标（indicators）、文中目标（targets）、项目（projects）、成就（achievements）
 #      都带原文行号 line 与原文摘录 quote / cells，便于核对。
-#   4. 审核完成后用 `planwatch load plan.yaml` 载入数据库。
+#   4. 指标的规划路径形状 path（geometric 复合增长 / linear 线性变化）规划纲要通常不写明，
+#      读取时留空，评估时按评估设置 geometric_units 依计量单位决定；如需指定，在该指标下
+#      补上 path: geometric 或 path: linear。
+#   5. 审核完成后用 `planwatch load plan.yaml` 载入数据库。
 #
 """
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: same result, faster
+# PyYAML builds its C classes only when libyaml is installed; they give the same result, faster.
+_Loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+_BaseDumper = yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+class _Dumper(_BaseDumper):
     """Block-style dumper that never writes anchors/aliases (a reviewer must see every value)."""
 
     def ignore_aliases(self, data) -> bool:

@@ -29,7 +29,7 @@ def test_gdp_geometric_path_2024(city_plan, kit):
     # 0.6473 < 0.8 − 0.05 → lagging
     assert f.status == "lagging" and f.status_label == "滞后" and f.warning
     assert f.sources == ["src:T2-1:嘉兴市:2024"]
-    assert f.explanation.startswith("2024年实际7569.5亿元，按计划路径应达8158.6亿元，完成进度64.7%，时间进度80.0%")
+    assert f.explanation.startswith("2024年实际7569.5亿元，按计划路径应达8158.62亿元，完成进度64.7%，时间进度80.0%")
     assert f.explanation.endswith("滞后。")
 
 

@@ -21,6 +21,6 @@ def fragment_plans():
 
 @pytest.fixture(scope="session")
 def jiaxing_document(outline_path):
-    from planwatch.ingest.document import read_document
+    from planwatch.ingest import read_document
 
     return read_document(outline_path)

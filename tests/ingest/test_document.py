@@ -7,8 +7,8 @@ import codecs
 import pytest
 
 from planwatch.errors import PlanFormatError
-from planwatch.ingest import read_plan
-from planwatch.ingest.document import document_from_text, read_document, split_lines
+from planwatch.ingest import read_document, read_plan
+from planwatch.ingest.document import document_from_text, split_lines
 
 
 def test_outline_lines_are_numbered_like_an_editor(jiaxing_document):
@@ -59,7 +59,7 @@ def test_empty_file_is_a_format_error(tmp_path):
 
 
 def test_binary_file_is_a_format_error(tmp_path):
-    path = tmp_path / "plan.docx"
+    path = tmp_path / "plan.txt"  # a Word file renamed: only its bytes tell
     path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 4)
     with pytest.raises(PlanFormatError, match="二进制") as info:
         read_document(path)

@@ -5,19 +5,17 @@ from __future__ import annotations
 import pytest
 
 from planwatch.ingest.indicators import (
-    default_path,
     direction_of_name,
     indicators_from_tables,
     split_unit,
 )
 from planwatch.ingest.tables import find_tables
 from planwatch.model import (
-    ATTRIBUTE_LABELS,
     Comparator,
     Direction,
-    PathShape,
     TargetKind,
 )
+from planwatch.vocabulary import ATTRIBUTE_LABELS
 from planwatch.numbers import to_halfwidth
 from planwatch.samples import FRAGMENTS, JIAXING_OUTLINE
 
@@ -217,13 +215,9 @@ def test_footnote_notes(by_id):
     assert by_id["T2-5"].notes == []
 
 
-def test_paths(by_id):
-    assert by_id["T2-1"].path == PathShape.geometric
-    assert by_id["T2-3"].path == PathShape.linear
-    assert by_id["T1-8"].path == PathShape.geometric  # 万元/人 compounds
-    assert by_id["T2-35"].path == PathShape.linear  # 人/亿元 is a rate
-    assert [default_path(u) for u in ["亿元", "万人", "件", "亿美元", "万吨", "个", "%", "岁", "年", "公里/小时", None]] == [
-        PathShape.geometric] * 6 + [PathShape.linear] * 5
+def test_path_is_left_to_the_evaluator_and_the_reviewer(by_id):
+    # The plan states no path shape: the evaluator's geometric_units decides unless plan.yaml says.
+    assert {ind.path for ind in by_id.values()} == {None}
 
 
 def test_direction_rule():

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pytest
 
+from planwatch.report import ReportInputs
+
 from planwatch.model import (
     Assessment,
     Attribute,
@@ -116,8 +118,12 @@ def hand_observations() -> list[Observation]:
 
 
 def _f(ind_id, no, name, category, unit, status, year=2024, **kw) -> Finding:
+    """A finding as the evaluator makes it: with its path, years and staleness (stale_after_years = 1)."""
+    actual_year = kw.get("actual_year")
     return Finding(indicator_id=ind_id, no=no, indicator=name, category=category, unit=unit, region=REGION,
-                   year=year, kind=kw.pop("kind", TargetKind.level), status=status, **kw)
+                   year=year, kind=kw.pop("kind", TargetKind.level), status=status, base_year=2020, target_year=2025,
+                   path=PathShape.geometric if unit == "亿元" else PathShape.linear,
+                   stale=actual_year is not None and actual_year < year - 1, **kw)
 
 
 def hand_findings(year: int = 2024) -> list[Finding]:
@@ -177,8 +183,8 @@ def adjustments() -> list[TargetAdjustment]:
 
 
 @pytest.fixture
-def inputs(plan, assessment, observations, adjustments) -> dict:
-    return {"plan": plan, "assessment": assessment, "observations": observations, "adjustments": adjustments}
+def inputs(plan, assessment, observations, adjustments) -> ReportInputs:
+    return ReportInputs(plan, assessment, observations, adjustments)
 
 
 @pytest.fixture
@@ -191,9 +197,8 @@ def hand():
                            adjustments=hand_adjustments)
 
 
-def hand_inputs(year: int = 2024) -> dict:
-    return {"plan": hand_plan(), "assessment": hand_assessment(year), "observations": hand_observations(),
-            "adjustments": hand_adjustments()}
+def hand_inputs(year: int = 2024) -> ReportInputs:
+    return ReportInputs(hand_plan(), hand_assessment(year), hand_observations(), hand_adjustments())
 
 
 @pytest.fixture(scope="session")

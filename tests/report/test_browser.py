@@ -31,7 +31,7 @@ def page(annual_reports):
 def test_tables_present(page):
     assert page.locator("table.indicators").count() == 4
     cells = page.locator("tr[data-indicator='T2-1'] td").all_inner_texts()
-    assert cells[:3] == ["1", "地区生产总值", "预期性"] and cells[6] == "7569.5（2024）"
+    assert cells[:3] == ["1", "地区生产总值", "预期性"] and cells[6] == "7569.5"
     assert page.locator("#status-counts td").all_inner_texts() == ["1", "1", "1", "2", "0", "1", "6"]
 
 

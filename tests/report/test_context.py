@@ -7,7 +7,7 @@ import pytest
 from planwatch.errors import EvaluationError
 from planwatch.model import Observation
 from planwatch.report.context import build_context, latest_observations, report_year
-from planwatch.report.wording import fmt_number, fmt_share, target_with_unit
+from planwatch.figures import fmt_number, fmt_share, target_with_unit
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_counts_by_status_category_attribute(ctx):
 
 def test_cells_and_paragraph_are_written_from_numbers(ctx):
     gdp = ctx.rows[0]
-    assert gdp.cells["actual"] == "7569.5（2024）"
+    assert gdp.cells["actual"] == "7569.5"  # the data year is said only when it is not the evaluation year
     assert gdp.cells["completion"] == "59.0%"
     assert gdp.cells["target"] == "9000"
     p = gdp.paragraph
@@ -53,7 +53,8 @@ def test_cells_and_paragraph_are_written_from_numbers(ctx):
     assert "实际低于应达值666.7亿元" in p
     assert "今后需年均增长18.9%" in p
     assert "2025年将达到8194.8亿元，难以实现目标" in p
-    assert "年均增长8.26%，低于所需的10.3%。" in p
+    # The evaluator's explanation repeats these numbers: a level target's paragraph does not append it.
+    assert "低于所需的10.3%" not in p
     assert p.endswith("（数据来源[1][2]；指标见规划纲要第458行）")
     air = ctx.rows[5]  # a share on a linear path: rates in percentage points
     assert "基期以来实际年均提高0.49个百分点，要在2025年实现目标，今后需年均提高2.49个百分点" in air.paragraph
@@ -77,7 +78,7 @@ def test_sources_are_numbered_and_traceable(ctx, hand):
 
 def test_series_use_latest_vintage(ctx):
     gdp = ctx.rows[0]
-    assert [(p.year, p.value) for p in gdp.series] == [(2021, 6388.38), (2022, 6739.45), (2023, 7062.5), (2024, 7569.5)]
+    assert [(p.year, p.value) for p in gdp.chart.actual] == [(2021, 6388.38), (2022, 6739.45), (2023, 7062.5), (2024, 7569.5)]
     assert gdp.chart_key == "ind-T2-1"
     assert ctx.rows[4].chart_key is None  # assigned target without data: nothing to draw
 
@@ -94,7 +95,7 @@ def test_final_covers_prose_targets_projects_and_previous_plan(plan, observation
     assert ctx.title.endswith("纲要总结评估报告")
     assert ctx.generated_on.isoformat() == "2024-12-31"  # data year's end, later than the adjustment
     assert [s for s, _, _ in ctx.status_counts][4:] == ["not_achieved", "no_data", "pending_target"]
-    assert ctx.rows[3].cells["status"] == "已实现"
+    assert ctx.rows[3].cells["status"] == "已实现（按2021年数据）"  # 2021 data in the 2025 review: said
     t = ctx.prose_targets[0]
     assert (t.subject, t.target_text, t.line, t.has_data) == ("规上工业产值", "16000亿元以上", 905, False)
     assert t.evidence == "暂无对应的实际数据"
@@ -144,7 +145,8 @@ def test_latest_vintage_wins_regardless_of_order():
 
 
 def test_number_wording():
-    assert (fmt_number(9000.0), fmt_number(3.5612), fmt_number(-0.001), fmt_number(None)) == ("9000", "3.56", "0", "—")
+    assert (fmt_number(9000.0), fmt_number(3.5612), fmt_number(-0.00001), fmt_number(None)) == ("9000", "3.56", "0", "—")
+    assert fmt_number(0.0156) == "0.0156"  # a small figure keeps four decimals (吨标准煤/万元)
     assert fmt_share(0.5902) == "59.0%"
     assert target_with_unit("93以上", "%") == "93%以上"
     assert target_with_unit("省下达指标", "%") == "省下达指标"

@@ -9,7 +9,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from planwatch.errors import PlanwatchError
-from planwatch.report import build_reports
+from planwatch.report import ReportInputs, build_reports
 
 
 def _docx_tables(path):
@@ -35,7 +35,7 @@ def test_docx_content(annual_reports, hand):
     assert counts[0] == ["提前实现", "快于预期", "基本符合预期", "滞后", "无数据", "待下达", "合计"]
     assert counts[1] == ["1", "1", "1", "2", "0", "1", "6"]
     economy = next(t for t in tables if t[0][0] == "序号" and t[1][1] == "地区生产总值")
-    assert economy[1][:9] == ["1", "地区生产总值", "亿元", "5509.5", "9000", "7569.5（2024）", "8236.2", "59.0%", "滞后（预警）"]
+    assert economy[1][:9] == ["1", "地区生产总值", "亿元", "5509.5", "9000", "7569.5", "8236.2", "59.0%", "滞后（预警）"]
     assert economy[1][9] == "[1][2] 第458行"
     assert f"[1] {hand.SRC_2024}" in text
     assert "2024年地区生产总值为7569.5亿元（基期值5509.5亿元）" in text
@@ -62,8 +62,8 @@ def test_xlsx_content(annual_reports, hand):
     assert (gdp["指标"], gdp["基期值"], gdp["目标值"], gdp["最新实际"], gdp["实际年份"]) == ("地区生产总值", 5509.5, 9000, 7569.5, 2024)
     assert gdp["完成度"] == 0.5902 and gdp["状态"] == "滞后" and gdp["预警"] == "是" and gdp["规划行号"] == 458
     status_cell = ws.cell(row=2, column=header.index("状态") + 1)
-    assert status_cell.fill.fgColor.rgb.endswith("FFE0B2")  # lagging: orange
-    assert wb["改革开放"].cell(row=2, column=header.index("状态") + 1).fill.fgColor.rgb.endswith("C8E6C9")
+    assert status_cell.fill.fgColor.rgb.endswith("F9D7C4")  # lagging: orange, the one palette
+    assert wb["改革开放"].cell(row=2, column=header.index("状态") + 1).fill.fgColor.rgb.endswith("C6E9CF")
     obs = list(wb["观测数据"].iter_rows(min_row=2, values_only=True))
     assert ("T2-1", "地区生产总值", 2021, "6388.38", "亿元", "水平值", "final", "是") == obs[1][:8]
     assert obs[1][9] == hand.SRC_2022
@@ -80,7 +80,7 @@ def test_html_is_self_contained(annual_reports):
     assert 'src="http' not in html and "<link" not in html and "@import" not in html
     assert html.count("<svg") == 7
     assert "@page { size: A4;" in html and "display: table-header-group" in html
-    assert 'data-indicator="T2-1"' in html and "7569.5（2024）" in html
+    assert 'data-indicator="T2-1"' in html and "<td class=\"num\">7569.5</td>" in html
 
 
 def test_final_report_sections(final_reports):
@@ -96,8 +96,7 @@ def test_final_report_sections(final_reports):
 
 
 def test_same_inputs_give_identical_bytes(tmp_path, hand):
-    inputs = {"plan": hand.plan(), "assessment": hand.assessment(), "observations": hand.observations(),
-              "adjustments": hand.adjustments()}
+    inputs = ReportInputs(hand.plan(), hand.assessment(), hand.observations(), hand.adjustments())
     first = build_reports(inputs, "annual", 2024, tmp_path / "a", formats=("html", "xlsx"))
     second = build_reports(inputs, "annual", 2024, tmp_path / "b", formats=("html", "xlsx"))
     for a, b in zip(first, second):
@@ -110,7 +109,7 @@ def test_same_inputs_give_identical_bytes(tmp_path, hand):
 
 
 def test_unknown_format_or_kind_writes_nothing(tmp_path, hand):
-    inputs = {"plan": hand.plan(), "assessment": hand.assessment()}
+    inputs = ReportInputs(hand.plan(), hand.assessment())
     with pytest.raises(PlanwatchError, match="不支持的报告格式：pdf"):
         build_reports(inputs, "annual", 2024, tmp_path, formats=("html", "pdf"))
     with pytest.raises(PlanwatchError, match="未知的报告类型"):
@@ -119,21 +118,21 @@ def test_unknown_format_or_kind_writes_nothing(tmp_path, hand):
 
 
 def test_failed_write_leaves_no_files(tmp_path, hand, monkeypatch):
-    from planwatch.report import xlsx
+    from planwatch.report import WRITERS
 
-    def broken(ctx, path):
+    def broken(ctx, charts, path):
         path.write_bytes(b"partial")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(xlsx, "write_xlsx", broken)
-    inputs = {"plan": hand.plan(), "assessment": hand.assessment(), "observations": hand.observations()}
+    monkeypatch.setitem(WRITERS, "xlsx", broken)
+    inputs = ReportInputs(hand.plan(), hand.assessment(), hand.observations())
     with pytest.raises(PlanwatchError, match="写入报告失败"):
         build_reports(inputs, "annual", 2024, tmp_path, formats=("html", "xlsx"))
     assert list(tmp_path.iterdir()) == []
 
 
 def test_empty_inputs_still_make_a_report_that_says_so(tmp_path, hand):
-    inputs = {"plan": hand.plan(), "assessment": hand.assessment(2024, []), "observations": []}
+    inputs = ReportInputs(hand.plan(), hand.assessment(2024, []))
     paths = build_reports(inputs, "annual", 2024, tmp_path, formats=("html", "docx"))
     html = paths[0].read_text(encoding="utf-8")
     assert "尚未导入任何实际观测数据" in html and "没有可列出的指标评估结果" in html
@@ -141,7 +140,7 @@ def test_empty_inputs_still_make_a_report_that_says_so(tmp_path, hand):
 
 
 def test_worker_processes_give_the_same_html(tmp_path, hand, monkeypatch):
-    inputs = {"plan": hand.plan(), "assessment": hand.assessment(), "observations": hand.observations()}
+    inputs = ReportInputs(hand.plan(), hand.assessment(), hand.observations())
     monkeypatch.setenv("PLANWATCH_REPORT_WORKERS", "1")
     (serial,) = build_reports(inputs, "annual", 2024, tmp_path / "serial", formats=("html",))
     monkeypatch.setenv("PLANWATCH_REPORT_WORKERS", "2")

@@ -13,7 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from planwatch.errors import PlanwatchError
-from planwatch.model import status_label
+from planwatch.vocabulary import status_label
 
 GDP_2021_FINAL = 6388.38
 GDP_2024 = 7569.53
@@ -63,7 +63,7 @@ def test_gdp_row_uses_the_latest_real_figures(jiaxing):
     store, ctx, paths = jiaxing
     gdp = next(r for r in ctx.rows if r.finding.indicator == "地区生产总值")
     assert gdp.finding.actual == GDP_2024 and gdp.finding.actual_year == 2024
-    assert (2021, GDP_2021_FINAL) in [(p.year, p.value) for p in gdp.series]
+    assert (2021, GDP_2021_FINAL) in [(p.year, p.value) for p in gdp.chart.actual]
     wb = load_workbook(paths[".xlsx"])
     sheet = wb[gdp.category[:28]]
     header = [c.value for c in sheet[1]]
@@ -79,7 +79,7 @@ def test_html_cites_real_sources(jiaxing):
     _, ctx, paths = jiaxing
     html = paths[".html"].read_text(encoding="utf-8")
     assert GDP_2021_FINAL_SOURCE in html
-    assert "7569.53（2024）" in html
+    assert "<td class=\"num\">7569.53</td>" in html
     assert html.count('class="indicators"') == len(ctx.sections)
 
 

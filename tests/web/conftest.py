@@ -1,13 +1,13 @@
-"""Web fixtures: a small in-memory store holding real Jiaxing rows and real reported numbers.
+"""Web fixtures: a real SQLite store holding real Jiaxing rows and real reported numbers.
 
-The fake store implements the Store methods the web layer reads; the fake evaluator returns
-findings fixed per year, so these tests check what the web layer does with them. Tests that
-use the real store and evaluator go through ``real_app`` (the shared ``jiaxing_store``).
+``web_store`` is an initialised store (a tmp file) with the sample plan below, the county
+南湖区 and the sample observations, judged by the real evaluator behind ``create_app``: what
+the pages show is what the store and the evaluator really return. Tests over the full Jiaxing
+plan go through ``real_store`` (the shared ``jiaxing_store``).
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -16,17 +16,16 @@ from planwatch.model import (
     Baseline,
     Bound,
     Comparator,
-    Finding,
     Indicator,
     Observation,
     ObservationKind,
     PathShape,
     Plan,
     PlanMeta,
-    Status,
     Target,
     TargetKind,
 )
+from planwatch.store import Store, open_store
 from planwatch.web import WebSettings, create_app
 
 REGION = "嘉兴市"
@@ -92,97 +91,42 @@ def sample_observations() -> list[Observation]:
     ]
 
 
-class FakeStore:
-    """The Store methods the web layer uses, over a list of observations."""
-
-    def __init__(self, plan: Plan | None, observations: list[Observation]):
-        self._plan = plan
-        self._all = observations
-
-    def plan(self) -> Plan | None:
-        return self._plan
-
-    def _current(self) -> list[Observation]:
-        latest: dict[tuple, Observation] = {}
-        for obs in self._all:
-            latest[(obs.indicator, obs.region, obs.year, obs.kind)] = obs
-        return list(latest.values())
-
-    def observation_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([o.model_dump() for o in self._current()])
-
-    def observations(self, indicator=None, region=None) -> list[Observation]:
-        return [o for o in self._current()
-                if (indicator is None or o.indicator == indicator) and (region is None or o.region == region)]
-
-    def revisions(self, indicator, region, year) -> list[Observation]:
-        return [o for o in self._all if (o.indicator, o.region, o.year) == (indicator, region, year)]
-
-    def regions(self) -> list[dict]:
-        return [{"name": REGION, "parent": None, "level": "city"},
-                {"name": "南湖区", "parent": REGION, "level": "county"}]
-
-    def adjustments(self) -> list:
-        return []
+NANHU = "南湖区"
+SUB_REGIONS = [{"name": NANHU, "parent": REGION, "level": "county"}]
 
 
-def _finding(ind_id, no, name, category, unit, status, year, **kw) -> Finding:
-    return Finding(indicator_id=ind_id, no=no, indicator=name, category=category, unit=unit, region=REGION,
-                   year=year, kind=kw.pop("kind", TargetKind.level), status=status, **kw)
-
-
-def sample_findings(year: int) -> list[Finding]:
-    """Findings fixed per year, returned out of plan order to check the web layer's ordering."""
-    gdp_expected = {2021: 6092.1, 2022: 6736.3, 2023: 7448.6, 2024: 8236.2, 2025: 9107.2}
-    gdp_actual = {2021: 6388.38, 2022: 6739.45, 2023: 7062.5, 2024: 7569.5}
-    found = [
-        _finding("T2-5", "5", "研发经费支出占地区生产总值比重", "科技创新", "%", Status.no_data, year,
-                 target_text="3.75", baseline=3.1, target=3.75, explanation="无数据"),
-        _finding("T2-2", "2", "全员劳动生产率增长", "经济发展", "%", Status.not_assessable, year,
-                 kind=TargetKind.annual_growth, target_text="7以上"),
-        _finding("T2-3", "3", "常住人口城镇化率", "经济发展", "%", Status.on_track, year,
-                 target_text="75左右", baseline=69, target=75, actual=72.4, actual_year=2022,
-                 completion=0.5667, expected=71.4),
-        _finding("T1-1", "1", "地区生产总值", "经济发展", "亿元", Status.achieved, year, target_text="5000"),
-    ]
-    actual = gdp_actual.get(min(year, 2024))
-    found.append(_finding(
-        "T2-1", "1", "地区生产总值", "经济发展", "亿元", Status.lagging if year >= 2023 else Status.on_track,
-        year, attribute=Attribute.anticipatory, target_text="9000", baseline=5509.5,
-        target=9000, actual=actual, actual_year=min(year, 2024), expected=gdp_expected[year],
-        completion=round((actual - 5509.5) / (9000 - 5509.5), 4), warning=year >= 2023,
-        projection=8610.2 if year == 2024 else None, explanation="年均增长 6.6%，低于所需的 10.4%。"))
-    return found
-
-
-class FakeEvaluate:
-    """An evaluator returning sample findings; counts its calls and refuses years outside 2020–2025."""
-
-    def __init__(self):
-        self.calls: list[tuple] = []
-
-    def __call__(self, plan, frame, year, *, method="elapsed_time"):
-        from planwatch.errors import EvaluationError
-
-        self.calls.append((year, method, sorted(frame["region"].unique())))
-        if method not in ("elapsed_time", "open_sdg", "unsd"):
-            raise EvaluationError(f"未知评估方法：{method}")
-        return type("Assessment", (), {"findings": sample_findings(year) if year > 2020 else []})()
+def fill_store(store: Store) -> Store:
+    """Load the sample plan, its county and the real reported numbers into an initialised store."""
+    store.load_plan(sample_plan(), source="sample", note="tests/web")
+    store.add_regions(SUB_REGIONS)
+    store.add_observations(sample_observations())
+    return store
 
 
 @pytest.fixture
-def fake_store() -> FakeStore:
-    return FakeStore(sample_plan(), sample_observations())
+def web_url(tmp_path) -> str:
+    """The URL of a SQLite database in this test's tmp dir."""
+    return f"sqlite:///{tmp_path / 'web.db'}"
 
 
 @pytest.fixture
-def fake_evaluate() -> FakeEvaluate:
-    return FakeEvaluate()
+def empty_store(web_url):
+    """An initialised store with no plan yet."""
+    s = open_store(web_url)
+    s.init()
+    yield s
+    s.dispose()
 
 
 @pytest.fixture
-def client(fake_store, fake_evaluate) -> TestClient:
-    app = create_app(WebSettings(db="sqlite://", cache_seconds=60), store=fake_store, evaluate=fake_evaluate)
+def web_store(empty_store) -> Store:
+    """A real SQLite store holding the sample plan, 南湖区 and the sample observations."""
+    return fill_store(empty_store)
+
+
+@pytest.fixture
+def client(web_store) -> TestClient:
+    app = create_app(WebSettings(db=web_store.url, cache_seconds=60), store=web_store)
     return TestClient(app)
 
 

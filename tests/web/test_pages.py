@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from planwatch.model import Status
+from planwatch.vocabulary import STATUS_DEFINITIONS
+
 
 class Page(HTMLParser):
     """Collects what the tests look at: table cells by row, external URLs, the html lang."""
@@ -51,23 +54,26 @@ def test_dashboard_table_grouped_by_category(client):
     page = parse(r.text)
     assert page.lang == "zh-CN"
     assert page.rows[0] == ["序号", "指标", "单位", "基期", "目标", "最新实际", "完成度", "状态", "预警"]
+    # completion by hand (see test_api.py): GDP ln(7569.5/5509.5)/ln(9000/5509.5) = 0.647 → 滞后, 预警;
+    # 城镇化率 (72.4−69)/(75−69) = 0.567 on 2022 data; 研发 (3.56−3.1)/(3.75−3.1) = 0.708 → 滞后, 预警
     assert page.rows[1:] == [
         ["经济发展"],
-        ["1", "地区生产总值 预期性", "亿元", "5509.5", "9000", "7569.5", "59.0%", "滞后", "⚠ 预警"],
-        ["2", "全员劳动生产率增长", "%", "—", "7以上", "—", "—", "无法评估", ""],
-        ["3", "常住人口城镇化率", "%", "69", "75左右", "72.4（2022年）", "56.7%", "基本符合预期", ""],
+        ["1", "地区生产总值 预期性", "亿元", "5509.5", "9000", "7569.5", "64.7%", "滞后", "⚠ 预警"],
+        ["2", "全员劳动生产率增长 预期性", "%", "—", "7以上", "—", "—", "无数据", ""],
+        ["3", "常住人口城镇化率 预期性", "%", "69", "75左右", "72.4（2022年）", "56.7%", "快于预期（按2022年数据）", ""],
         ["科技创新"],
-        ["5", "研发经费支出占地区生产总值比重", "%", "3.1", "3.75", "—", "—", "无数据", ""],
+        ["5", "研发经费支出占地区生产总值比重 预期性", "%", "3.1", "3.75", "3.56", "70.8%", "滞后", "⚠ 预警"],
     ]
 
 
 def test_dashboard_cards_legend_and_chart_source(client):
     html = client.get("/?year=2024").text
-    assert re.search(r'data-status="lagging">\s*<span class="count">1</span>\s*<span class="label">滞后</span>', html)
-    assert "进展慢于按时间推算的规划进度，需要加快。" in html
+    assert re.search(r'data-status="lagging">\s*<span class="count">2</span>\s*<span class="label">滞后</span>', html)
+    # the legend shows the one definition of each status (planwatch.vocabulary)
+    assert STATUS_DEFINITIONS[Status.lagging] in html and STATUS_DEFINITIONS[Status.no_data] in html
     assert 'data-src="/api/findings?year=2024&amp;region=%E5%98%89%E5%85%B4%E5%B8%82&amp;method=elapsed_time"' in html
     assert '<option value="2024" selected>2024年</option>' in html
-    assert "嘉兴市 · 2024年主要指标完成情况：共 4 项，其中 1 项预警。" in html
+    assert "嘉兴市 · 2024年主要指标完成情况：共 4 项，其中 2 项预警。" in html
 
 
 def test_no_asset_from_outside(client):
@@ -95,7 +101,9 @@ def test_indicator_page(client):
     assert obs_rows[0][6].startswith("2 个版本")
     assert "5509.52（初步数）" in obs_rows[0][6]
     assert "规划纲要表2，原文第 458 行" in r.text
-    assert "年均增长 6.6%，低于所需的 10.4%。" in r.text
+    # 5509.5 × (9000/5509.5)^0.8 = 8158.62 planned; 7569.5 × (7569.5/5509.5)^(1/4) = 8195.13 projected
+    assert ("2024年实际7569.5亿元，按计划路径应达8158.62亿元，完成进度64.7%，时间进度80.0%；"
+            "按目前趋势期末约为8195.13亿元，难以实现目标，滞后。") in r.text
     assert 'data-src="/api/indicators/T2-1?year=2024&amp;' in r.text
     assert '<a href="https://nextlevelartsconsulting.com/thuadong/5531.html" rel="noopener noreferrer nofollow">' in r.text
 
@@ -109,12 +117,32 @@ def test_error_pages_are_chinese(client):
     assert r.status_code == 404 and "页面不存在" in r.text
 
 
-def test_html_escapes_data(fake_store, fake_evaluate):
+def test_error_page_when_the_store_holds_no_plan(empty_store):
     from fastapi.testclient import TestClient
 
     from planwatch.web import WebSettings, create_app
 
-    fake_store._plan.meta.title = "<script>alert(1)</script>规划"
-    c = TestClient(create_app(WebSettings(db="sqlite://"), store=fake_store, evaluate=fake_evaluate))
+    r = TestClient(create_app(WebSettings(db=empty_store.url), store=empty_store)).get("/")
+    assert r.status_code == 503 and parse(r.text).lang == "zh-CN"
+    assert "数据库中还没有规划，请先运行 planwatch load plan.yaml" in r.text
+
+
+def test_html_escapes_data(empty_store):
+    from fastapi.testclient import TestClient
+
+    from planwatch.model import Observation
+    from planwatch.web import WebSettings, create_app
+
+    from .conftest import sample_observations, sample_plan
+
+    plan = sample_plan()
+    plan.meta.title = "<script>alert(1)</script>规划"
+    empty_store.load_plan(plan)
+    empty_store.add_observations([*sample_observations(), Observation(
+        indicator="T2-1", region="嘉兴市", year=2019, value=5000.0, unit="亿元",
+        source="https://example.org/?a=1&b=<b>")])
+    c = TestClient(create_app(WebSettings(db=empty_store.url), store=empty_store))
     html = c.get("/").text
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;规划" in html
+    html = c.get("/indicators/T2-1?year=2024").text
+    assert "<b>" not in html and "https://example.org/?a=1&amp;b=&lt;b&gt;" in html

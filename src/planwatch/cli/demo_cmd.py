@@ -17,6 +17,7 @@ def demo(
 ) -> None:
     """演示：读取嘉兴市“十四五”规划纲要，导入实际数据，评估最新年度并生成报告。"""
     from planwatch.cli.evaluate_cmd import render_table, wide_console
+    from planwatch.presentation import finding_views
     from planwatch.cli.store_cmd import print_import_report
     from planwatch.demo import run_demo
 
@@ -24,7 +25,7 @@ def demo(
     console.rule("[bold]planwatch 演示：嘉兴市“十四五”规划纲要")
     result = run_demo(out, db)
     plan = result.plan
-    current = [i for i in plan.indicators if i.period_end == plan.meta.period_end]
+    current = plan.current_indicators()
     console.print(
         f"① 读取规划：{plan.meta.title}\n"
         f"   指标 {len(current)} 项（另有上期规划指标 {len(plan.indicators) - len(current)} 项），"
@@ -35,7 +36,7 @@ def demo(
     console.print(f"② 导入实际数据 → {result.db_url}", highlight=False)
     print_import_report(result.import_report, console)
     console.print(f"③ 评估 {result.year} 年（最新有数据年度）：", highlight=False)
-    render_table(result.assessment, console, final=False)
+    render_table(result.assessment, finding_views(result.assessment.findings, final=result.assessment.final), console)
     console.print("④ 报告：", highlight=False)
     for path in result.reports:
         console.print(f"   {path}", highlight=False)

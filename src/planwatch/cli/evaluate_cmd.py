@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from planwatch.errors import StoreError
-from planwatch.model import ATTRIBUTE_LABELS, Assessment, Finding, Status
+from planwatch.evaluate import DEFAULT_METHOD, assess, evaluate_previous_plan, read_inputs
+from planwatch.model import Assessment, Status
+from planwatch.presentation import FindingView, finding_views, status_counts
+from planwatch.store import open_store
 
-from .app import app
-
-DB_ENV = "PLANWATCH_DB"
-DEFAULT_DB = "sqlite:///planwatch.db"
-JSON_FIELDS = ("no", "indicator_id", "indicator", "region", "year", "kind", "target_text", "status", "status_label",
-               "warning", "actual", "actual_year", "expected", "target", "completion", "time_elapsed",
-               "required_rate", "observed_rate", "projection", "projection_year", "method", "ratio",
-               "category_code", "sources", "explanation", "line")
+from .app import DbOption, MethodOption, RegionOption, app
 
 
 def wide_console() -> Console:
@@ -28,106 +22,66 @@ def wide_console() -> Console:
     return Console(highlight=False, width=max(Console().width, 140))
 
 
-def _db_url(db: str | None) -> str:
-    try:
-        from planwatch.store import resolve_url
-    except ImportError:
-        return db or os.environ.get(DB_ENV) or DEFAULT_DB
-    return resolve_url(db)
-
-
-def finding_record(f: Finding) -> dict:
-    """A finding as a JSON-ready dict (the --json output)."""
-    data = f.model_dump(mode="json", include=set(JSON_FIELDS))
-    data["attribute"] = ATTRIBUTE_LABELS.get(str(f.attribute)) if f.attribute else None
-    return {k: data.get(k) for k in (*JSON_FIELDS, "attribute")}
-
-
-def _num(x: float | None, digits: int = 2) -> str:
-    from planwatch.evaluate.explanation import fmt
-
-    return fmt(x) if x is not None else "—"
-
-
-def _pct(x: float | None) -> str:
-    return f"{x * 100:.1f}%" if x is not None else "—"
-
-
 # Statuses with nothing measured: a list of names says all there is to say.
 UNMEASURED = (Status.no_data, Status.pending_target)
+TABLE_COLUMNS = (("no", "序号"), ("name", "指标"), ("target", "目标"), ("actual", "实际"), ("expected", "应达"),
+                 ("completion", "完成度"), ("time_elapsed", "时间进度"), ("warning", "预警"))
+NARROW = ("no", "completion", "time_elapsed", "warning")
 
 
-def render_table(assessment: Assessment, console: Console, final: bool) -> None:
+def render_table(assessment: Assessment, views: list[FindingView], console: Console) -> None:
     """Findings grouped by status: a table with the figures, then each one's reason."""
-    from planwatch.model import status_label
-
-    groups: dict[Status, list[Finding]] = {}
-    for f in assessment.findings:
-        groups.setdefault(Status(f.status), []).append(f)
     title = f"{assessment.plan_title} · {assessment.year}年评估（{assessment.method}）"
     console.print(f"[bold]{title}[/]")
-    counts = "，".join(f"{status_label(s, final=final)}{len(groups[s])}项" for s in Status if s in groups)
-    console.print(f"共{len(assessment.findings)}项：{counts}")
-    several_regions = len({f.region for f in assessment.findings}) > 1
-    for status in (s for s in Status if s in groups):
-        heading = f"{status_label(status, final=final)}（{len(groups[status])}）"
-        if status in UNMEASURED:
-            names = "；".join(f"{f.no or '·'} {f.indicator}" + (f"（{f.region}）" if several_regions else "")
-                             for f in groups[status])
+    counts = [c for c in status_counts(views, final=assessment.final) if c.count]
+    console.print(f"共{len(views)}项：" + "，".join(c.text for c in counts))
+    several_regions = len({v.finding.region for v in views}) > 1
+    for count in counts:
+        members = [v for v in views if v.status == count.status]
+        heading = f"{count.label}（{count.count}）"
+        if count.status in UNMEASURED:
+            names = "；".join(f"{v.cells['no'] or '·'} {v.cells['name']}" + (f"（{v.cells['region']}）" if several_regions
+                                                                            else "") for v in members)
             console.print(f"[bold]{heading}[/]：{names}", highlight=False)
             continue
-        console.print(_findings_table(heading, groups[status], several_regions))
+        console.print(_findings_table(heading, members, several_regions))
         # Reasons below the table: a sentence folded into a narrow column is unreadable.
-        for f in groups[status]:
-            console.print(f"  [dim]{f.no or '·'} {f.indicator}：{f.explanation}[/]", highlight=False)
+        for v in members:
+            console.print(f"  [dim]{v.cells['no'] or '·'} {v.cells['name']}：{v.finding.explanation}[/]",
+                          highlight=False)
 
 
-def _findings_table(heading: str, findings: list[Finding], several_regions: bool) -> Table:
+def _findings_table(heading: str, views: list[FindingView], several_regions: bool) -> Table:
     table = Table(title=heading, title_justify="left", title_style="bold")
-    columns = ("序号", "指标", *(("地区",) if several_regions else ()), "目标", "实际", "应达", "完成度",
-               "时间进度", "预警")
-    for col in columns:
-        table.add_column(col, overflow="fold", no_wrap=col in ("序号", "完成度", "时间进度", "预警"))
-    for f in findings:
-        bound = {">": "＞", "<": "＜"}.get(str(f.actual_bound) if f.actual_bound else "", "")
-        actual = "—" if f.actual is None else f"{bound}{_num(f.actual)}{'' if f.kind != 'level' else f.unit or ''}"
-        if f.actual_year and f.actual_year != f.year:
-            actual += f"（{f.actual_year}）"
-        table.add_row(f.no or "", f.indicator, *((f.region,) if several_regions else ()),
-                      f.target_text or _num(f.target), actual, _num(f.expected), _pct(f.completion),
-                      _pct(f.time_elapsed), "⚠" if f.warning else "")
+    columns = list(TABLE_COLUMNS)
+    if several_regions:
+        columns.insert(2, ("region", "地区"))
+    for key, label in columns:
+        table.add_column(label, overflow="fold", no_wrap=key in NARROW)
+    for v in views:
+        table.add_row(*(v.cells[key] for key, _ in columns))
     return table
 
 
 @app.command("evaluate")
 def evaluate_cmd(
     year: Annotated[Optional[int], typer.Option("--year", help="评估年份；默认为有数据的最新年份")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="地区；默认为规划所属地区")] = None,
-    method: Annotated[str, typer.Option("--method", help="评估方法：elapsed_time（时间进度法）、open_sdg、unsd")] = "elapsed_time",
+    region: RegionOption = None,
+    method: MethodOption = DEFAULT_METHOD,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出评估结果")] = False,
     previous_plan: Annotated[bool, typer.Option("--previous-plan", help="评估上一规划期（表1）的完成情况")] = False,
-    db: Annotated[Optional[str], typer.Option("--db", help="数据库 URL；默认取环境变量 PLANWATCH_DB，否则为当前目录的 planwatch.db")] = None,
+    db: DbOption = None,
 ) -> None:
     """评估规划指标进展：按指标、地区给出状态、完成进度与预警。"""
-    from planwatch.evaluate import evaluate, evaluate_previous_plan, latest_data_year
-    from planwatch.store import open_store
-
-    store = open_store(_db_url(db))
-    plan = store.plan()
-    if plan is None:
-        raise StoreError("数据库中没有规划；请先用 planwatch load 载入 plan.yaml")
+    store = open_store(db)
     if previous_plan:
-        assessment = evaluate_previous_plan(plan)
+        assessment = evaluate_previous_plan(store.plan())
         final = True
     else:
-        frame = store.observation_frame()
-        chosen_year = year if year is not None else latest_data_year(plan, frame)
-        regions = [region or plan.meta.region] if (region or plan.meta.region) else None
-        assessment = evaluate(plan, frame, chosen_year, method=method, regions=regions)
-        final = chosen_year >= (assessment.period_end or chosen_year + 1)
-    console = wide_console()
+        assessment = assess(read_inputs(store), year=year, regions=[region] if region else None, method=method)
+        final = assessment.final
+    views = finding_views(assessment.findings, final=final)
     if as_json:
-        records = [finding_record(f) for f in assessment.findings]
-        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([v.record() for v in views], ensure_ascii=False, indent=2))
         return
-    render_table(assessment, console, final)
+    render_table(assessment, views, wide_console())

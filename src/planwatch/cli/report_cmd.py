@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 
-from .app import app
+from planwatch.evaluate import DEFAULT_METHOD
 
-DB_ENV = "PLANWATCH_DB"
-DEFAULT_DB = "sqlite:///planwatch.db"
+from .app import DbOption, MethodOption, RegionOption, app
+
 
 
 @app.command("report")
@@ -21,9 +20,9 @@ def report(
     year: Annotated[Optional[int], typer.Option("--year", help="评估年份；年度报告默认最新数据年份，中期默认规划期中间年份，总结默认期末")] = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("reports"),
     formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：docx,html,xlsx")] = "docx,html,xlsx",
-    method: Annotated[Optional[str], typer.Option("--method", help="评估方法（如 elapsed_time）；默认按评估模块的默认方法")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="地区；默认为规划所属地区")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", help="数据库 URL；默认取环境变量 PLANWATCH_DB，否则为当前目录的 planwatch.db")] = None,
+    method: MethodOption = DEFAULT_METHOD,
+    region: RegionOption = None,
+    db: DbOption = None,
 ) -> None:
     """生成评估报告（Word、HTML、Excel），打印写出的文件路径。"""
     from planwatch.report import build_reports, checked_formats, checked_kind
@@ -32,7 +31,7 @@ def report(
     chosen = checked_formats(formats.split(","))
     from planwatch.store import open_store
 
-    store = open_store(db or os.environ.get(DB_ENV) or DEFAULT_DB)
+    store = open_store(db)
     paths = build_reports(store, kind, year, out, chosen, method=method, region=region)
     console = Console(highlight=False)
     console.print(f"已生成 {len(paths)} 个报告文件：")

@@ -12,9 +12,8 @@ from rich.table import Table
 
 from planwatch.errors import DataImportError, InputError, StoreError
 
-from .app import app
+from .app import DbOption, app
 
-DbOption = Annotated[Optional[str], typer.Option("--db", help="数据库地址（默认取环境变量 PLANWATCH_DB，否则 ./planwatch.db）")]
 KIND_LABELS = {"level": "水平", "annual_growth": "增速", "cumulative": "累计", "text": "定性"}
 VINTAGE_LABELS = {"final": "最终核实", "preliminary": "初步"}
 

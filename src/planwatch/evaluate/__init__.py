@@ -1,5 +1,6 @@
 """The evaluate stage: judge each target of a plan, region and year, the way an evaluator would.
 
+``assess(read_inputs(store), year=, regions=, method=)`` is the one entry every surface calls;
 ``evaluate(plan, observations, year)`` → :class:`Assessment` of :class:`~planwatch.model.Finding`;
 ``evaluate_previous_plan(plan)`` judges the finished previous plan (表1) from its own outcome columns.
 Methods: ``elapsed_time`` (时间进度法, default), ``open_sdg``, ``unsd``; thresholds are
@@ -9,8 +10,10 @@ Methods: ``elapsed_time`` (时间进度法, default), ``open_sdg``, ``unsd``; th
 from planwatch.model import Assessment
 
 from .assessment import evaluate, latest_data_year
-from .methods import METHODS
+from .methods import METHODS, method_label
 from .previous import evaluate_previous_plan
+from .scope import DEFAULT_METHOD, Inputs, assess, read_inputs
 from .settings import EvaluationSettings, settings_help
 
-__all__ = ["evaluate", "evaluate_previous_plan", "Assessment", "METHODS", "EvaluationSettings", "settings_help", "latest_data_year"]
+__all__ = ["evaluate", "evaluate_previous_plan", "assess", "read_inputs", "Inputs", "DEFAULT_METHOD", "Assessment",
+           "METHODS", "method_label", "EvaluationSettings", "settings_help", "latest_data_year"]

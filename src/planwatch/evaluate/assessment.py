@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,15 +20,16 @@ from planwatch.model import (
     Bound,
     Finding,
     Indicator,
+    PathShape,
     Plan,
     Status,
     Target,
     TargetKind,
-    status_label,
 )
+from planwatch.vocabulary import is_final, status_label
 
 from . import comparative, cumulative, rules
-from .evidence import gather, observation_frame, prepare
+from .evidence import ObservationsLike, gather, observation_frame, prepare
 from .explanation import explanations
 from .measures import Case, Measures
 from .methods import method_module
@@ -49,6 +51,7 @@ class Block:
     category: np.ndarray
     base_year: int
     end_year: int
+    path: PathShape
 
 
 def plan_years(plan: Plan) -> tuple[int, int]:
@@ -68,19 +71,14 @@ def check_year(plan: Plan, year: int) -> None:
         raise EvaluationError(f"评估年份 {year} 超出规划期：应在基期 {base} 年至目标年 {end} 年之间")
 
 
-def current_indicators(plan: Plan) -> list[Indicator]:
-    """Indicators of the plan's own period (表2), not the previous plan's (表1)."""
-    end = plan.meta.period_end
-    return [i for i in plan.indicators if (i.period_end if i.period_end is not None else end) == end]
-
-
-def resolve_regions(plan: Plan, frame: pd.DataFrame, regions: list[str] | None, ids: set[str]) -> list[str]:
-    """The regions to judge: as asked (each must be known), else the plan's and every one with data."""
+def resolve_regions(plan: Plan, frame: pd.DataFrame, regions: Sequence[str] | None, ids: set[str],
+                    known_regions: Collection[str] = ()) -> list[str]:
+    """The regions to judge: as asked (each must have data or be known), else the plan's and every one with data."""
     own = plan.meta.region
     # Distinct values first, then str(): the columns hold ~1 M rows but only thousands of names.
     if regions is not None:
         known = {str(r) for r in frame["region"].dropna().unique()}
-        unknown = [r for r in regions if r != own and r not in known]
+        unknown = [r for r in regions if r != own and r not in known and r not in known_regions]
         if unknown:
             have = "、".join(sorted(known)) or "（无）"
             raise EvaluationError(f"地区“{'、'.join(unknown)}”没有任何观测数据；已有数据的地区：{have}")
@@ -109,16 +107,24 @@ def _baseline(indicator: Indicator, target: Target, evidence, regions: pd.Index,
     return base
 
 
-def evaluate(plan: Plan, observations, year: int, *, method: str = "elapsed_time",
-             regions: list[str] | None = None, settings: EvaluationSettings | dict | None = None) -> Assessment:
-    """Judge every target of the plan's indicators for each region at ``year`` by ``method``."""
+def evaluate(plan: Plan, observations: ObservationsLike, year: int, *, method: str = "elapsed_time",
+             regions: Sequence[str] | None = None, settings: EvaluationSettings | dict | None = None,
+             known_regions: Collection[str] = ()) -> Assessment:
+    """Judge every target of the plan's indicators for each region at ``year`` by ``method``.
+
+    ``regions`` None judges the plan's region and every region with data; a region asked for must
+    have data or be one of ``known_regions`` (the store's region tree), where it is judged 无数据.
+    Surfaces call :func:`planwatch.evaluate.scope.assess`, which decides the defaults once.
+    """
     module = method_module(method)
     settings = resolve_settings(settings)
     check_year(plan, year)
     base, end = plan_years(plan)
     with _collector_paused():
-        blocks = judge(plan, observations, year, method=method, regions=regions, settings=settings)
-        findings = findings_of(blocks, year, method, module, final=year >= end)
+        blocks = judge(plan, observations, year, method=method, regions=regions, settings=settings,
+                       known_regions=known_regions)
+        findings = findings_of(blocks, year, method, module, final=is_final(year, end),
+                               stale_before=year - settings.stale_after_years)
     return Assessment(plan_title=plan.meta.title, region=plan.meta.region, year=year, method=method,
                       period_start=plan.meta.period_start, period_end=end, base_year=base,
                       findings=findings, settings=settings.to_dict())
@@ -137,14 +143,14 @@ def _collector_paused():
             gc.enable()
 
 
-def judge(plan: Plan, observations, year: int, *, method: str, regions: list[str] | None,
-          settings: EvaluationSettings) -> list[Block]:
+def judge(plan: Plan, observations: ObservationsLike, year: int, *, method: str, regions: Sequence[str] | None,
+          settings: EvaluationSettings, known_regions: Collection[str] = ()) -> list[Block]:
     """The columnar result: one Block per indicator × target, arrays over the regions."""
     module = method_module(method)
-    indicators = current_indicators(plan)
+    indicators = plan.current_indicators()
     frame = observation_frame(observations)
     ids = {i.id for i in indicators}
-    wanted = resolve_regions(plan, frame, regions, ids)
+    wanted = resolve_regions(plan, frame, regions, ids, known_regions)
     index = pd.Index(wanted)
     needed = ids | {code for code in _reference_codes(plan, indicators, settings)}
     parts = prepare(frame, year, index, needed)
@@ -213,7 +219,7 @@ def _classify(case: Case, m: Measures, module, settings: EvaluationSettings, yea
     category = category.astype(object)
     category[has_verdict & ~m["met"]] = None
     return Block(case.indicator, case.target, case.kind, case.regions, m, status, ratio, category,
-                 case.base_year, case.end_year)
+                 case.base_year, case.end_year, case.path)
 
 
 _FINDING_FIELDS = tuple(Finding.model_fields)
@@ -252,15 +258,16 @@ def _optional_ints(values: np.ndarray) -> list:
     return [None if v is None or v != v else int(v) for v in values.tolist()]
 
 
-def findings_of(blocks: list[Block], year: int, method: str, module, *, final: bool) -> list[Finding]:
-    """Materialise the Finding objects (the one per-value Python step)."""
+def findings_of(blocks: list[Block], year: int, method: str, module, *, final: bool,
+                stale_before: int) -> list[Finding]:
+    """Materialise the Finding objects (the one per-value Python step); data before ``stale_before`` are stale."""
     out: list[Finding] = []
     for b in blocks:
-        out.extend(_block_findings(b, year, method, module, final))
+        out.extend(_block_findings(b, year, method, module, final, stale_before))
     return out
 
 
-def _block_findings(b: Block, year: int, method: str, module, final: bool) -> list[Finding]:
+def _block_findings(b: Block, year: int, method: str, module, final: bool, stale_before: int) -> list[Finding]:
     """The Findings of one indicator × target: its columns converted once, then zipped row by row."""
     ind, t, m, kind = b.indicator, b.target, b.measures, b.kind
     a = m.arrays
@@ -277,15 +284,16 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool) -> li
     cols = {name: _optional(a[name]) for name in ("actual", "baseline", "expected", "target", "completion", "gap",
                                                    "required_rate", "observed_rate", "projection")}
     actual_years, projection_years = _optional_ints(a["actual_year"]), _optional_ints(a["projection_year"])
+    stale = [ay is not None and ay < stale_before for ay in actual_years]
     per_row = dict(cols, status=statuses, verdict_reason=a["reason"].tolist(), actual_year=actual_years,
-                   actual_bound=bounds, time_elapsed=shares, ratio=ratios, warning=warnings)
+                   actual_bound=bounds, time_elapsed=shares, ratio=ratios, warning=warnings, stale=stale)
     texts = explanations(per_row, kind=kind, unit=ind.unit, target_text=t.text, method=method,
                          method_label=module.LABEL, rule_note=m.rule_note, linear_rate=m.linear_rate, final=final,
                          category_labels=[module.CATEGORY_LABELS.get(c) if c else None for c in cats])
     region_names = [str(r) for r in b.regions.tolist()]
     rows = zip(region_names, statuses, warnings, cols["actual"], bounds, actual_years, cols["baseline"],
                cols["expected"], cols["target"], cols["completion"], shares, cols["gap"], cols["required_rate"],
-               cols["observed_rate"], cols["projection"], projection_years, ratios, cats, a["sources"], texts)
+               cols["observed_rate"], cols["projection"], projection_years, ratios, cats, a["sources"], texts, stale)
     # Keys in field order, as a validated Finding would hold them.
     return [_finding({
         "indicator_id": ind.id, "no": ind.no, "indicator": ind.name, "category": ind.category,
@@ -295,15 +303,16 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool) -> li
         "target": target, "completion": completion, "time_elapsed": share, "gap": gap, "required_rate": required,
         "observed_rate": observed, "projection": projection, "projection_year": py, "method": method,
         "ratio": ratio, "category_code": cat, "sources": list(sources or []), "explanation": text, "line": ind.line,
+        "stale": old, "path": b.path, "base_year": b.base_year, "target_year": b.end_year,
     }) for (region, status, warning, actual, bound, ay, base, expected, target, completion, share, gap, required,
-            observed, projection, py, ratio, cat, sources, text) in rows]
+            observed, projection, py, ratio, cat, sources, text, old) in rows]
 
 
-def latest_data_year(plan: Plan, observations) -> int:
+def latest_data_year(plan: Plan, observations: ObservationsLike) -> int:
     """The latest year with a value for a current-plan indicator within the period; else the base year."""
     base, end = plan_years(plan)
     frame = observation_frame(observations)
-    ids = {i.id for i in current_indicators(plan)}
+    ids = {i.id for i in plan.current_indicators()}
     years = pd.to_numeric(frame.loc[frame["indicator"].astype(str).isin(ids) & frame["value"].notna(), "year"])
     years = years[(years >= base) & (years <= end)]
     return int(years.max()) if len(years) else base

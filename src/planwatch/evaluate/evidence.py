@@ -7,6 +7,7 @@ and the latest cumulative change are read for every region at once with pandas.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,10 +16,13 @@ import pandas as pd
 from planwatch.errors import EvaluationError
 from planwatch.model import Observation
 
+# What an evaluation reads: the store's observation frame, or Observations (tests, small inputs).
+ObservationsLike = pd.DataFrame | Iterable[Observation]
+
 COLUMNS = ["indicator", "region", "year", "value", "bound", "text", "kind", "unit", "source", "note", "vintage"]
 
 
-def observation_frame(observations) -> pd.DataFrame:
+def observation_frame(observations: ObservationsLike) -> pd.DataFrame:
     """The observations as a frame with the store's columns (accepts a frame or Observations)."""
     if isinstance(observations, pd.DataFrame):
         frame = observations

@@ -4,43 +4,19 @@ from __future__ import annotations
 
 import math
 
-from planwatch.model import Status, TargetKind, status_label
-
-
-def fmt(x: float | None, unit: str = "") -> str:
-    """A number as a reader expects it: 7569.5, 93.1, 0.0156; '—' when missing."""
-    if x is None or not math.isfinite(x):
-        return "—"
-    a = abs(x)
-    text = f"{x:.1f}" if a >= 100 else f"{x:.2f}" if a >= 0.1 or a == 0 else f"{x:.4f}"
-    return f"{text.rstrip('0').rstrip('.')}{unit}"
-
-
-def pct(share: float | None) -> str:
-    """A share as a percentage with one decimal: 0.6472 → 64.7%."""
-    if share is None or not math.isfinite(share):
-        return "—"
-    return f"{share * 100:.1f}%"
+from planwatch.model import Status, TargetKind, observed_unit
+from planwatch.figures import fmt_share, with_unit
+from planwatch.vocabulary import BOUND_WORDS, stale_note, status_label
 
 
 def _year(y: float | None) -> str:
     return f"{int(y)}年" if y is not None and math.isfinite(y) else ""
 
 
-def explain(row: dict, kind: TargetKind, method_label: str, category_label: str | None, rule_note: str,
-            linear_rate: bool, final: bool) -> str:
-    """The explanation of one finding (``row`` holds its numbers as plain Python values)."""
-    columns = {name: [row.get(name)] for name in _PER_ROW}
-    return explanations(columns, kind=kind, unit=row["unit"], target_text=row["target_text"], method=row["method"],
-                        method_label=method_label, category_labels=[category_label], rule_note=rule_note,
-                        linear_rate=linear_rate, final=final)[0]
-
-
 # The per-finding values an explanation reads; the rest is the same for a whole indicator × target.
 _PER_ROW = ("status", "verdict_reason", "actual", "actual_year", "actual_bound", "target", "expected", "completion",
-            "time_elapsed", "required_rate", "ratio", "warning", "projection")
+            "time_elapsed", "required_rate", "ratio", "warning", "projection", "stale")
 _SETTLED_BY_REASON = (Status.no_data, Status.not_assessable, Status.pending_target)
-_BOUND_WORDS = {">": "超过", "<": "低于"}
 
 
 def explanations(columns: dict[str, list], *, kind: TargetKind, unit: str | None, target_text: str, method: str,
@@ -55,14 +31,15 @@ def explanations(columns: dict[str, list], *, kind: TargetKind, unit: str | None
     for i, status in enumerate(statuses):
         reason = columns["verdict_reason"][i]
         if reason and status in _SETTLED_BY_REASON:
-            out.append(f"{reason}，{labels.get(status) or status_label(status, final=final)}。")
+            out.append(f"{reason}，{labels[status]}。")
             continue
         text = bodies[i]
         if method != "elapsed_time":
             text += _ratio_note(columns["ratio"][i], method_label, category_labels[i], kind, linear_rate, rule_note)
         if columns["warning"][i] and status != Status.achieved:
             text += _warning_note(columns["projection"][i], kind, unit)
-        out.append(f"{text}，{labels.get(status) or status_label(status, final=final)}。")
+        stale = stale_note(columns["actual_year"][i]) if columns["stale"][i] else ""
+        out.append(f"{text}，{labels[status]}{stale}。")
     return out
 
 
@@ -70,32 +47,31 @@ def _bodies(c: dict[str, list], kind: TargetKind, unit: str, target_text: str, r
     """The kind-specific opening of each explanation."""
     years = {y: _year(y) for y in set(c["actual_year"])}  # few distinct values: format each once
     when = [years[y] for y in c["actual_year"]]
-    shares = {s: pct(s) for s in set(c["time_elapsed"])}
+    shares = {s: fmt_share(s) for s in set(c["time_elapsed"])}
     elapsed = [shares[s] for s in c["time_elapsed"]]
-    actual_unit = "%" if kind in (TargetKind.annual_growth, TargetKind.cumulative_change, TargetKind.comparative) \
-        else unit
-    actual = [fmt(x, actual_unit) for x in c["actual"]]
+    actual_unit = observed_unit(kind, unit)
+    actual = [with_unit(x, actual_unit) for x in c["actual"]]
     target_unit = "%" if kind in (TargetKind.annual_growth, TargetKind.cumulative_change) else unit
-    targets = [target_text] * len(when) if target_text else [fmt(x, target_unit) for x in c["target"]]
+    targets = [target_text] * len(when) if target_text else [with_unit(x, target_unit) for x in c["target"]]
     if kind == TargetKind.annual_growth:
-        return [f"截至{w}年均增长{a}，目标年均{t}，期末前还需年均{fmt(r, '%')}"
+        return [f"截至{w}年均增长{a}，目标年均{t}，期末前还需年均{with_unit(r, '%')}"
                 for w, a, t, r in zip(when, actual, targets, c["required_rate"])]
     if kind == TargetKind.cumulative_change:
-        return [f"截至{w}累计{a}，按进度应达{fmt(e, '%')}，目标{t}，完成进度{pct(p)}，时间进度{s}"
+        return [f"截至{w}累计{a}，按进度应达{with_unit(e, '%')}，目标{t}，完成进度{fmt_share(p)}，时间进度{s}"
                 for w, a, e, t, p, s in zip(when, actual, c["expected"], targets, c["completion"], elapsed)]
     if kind == TargetKind.comparative:
-        return [f"截至{w}年均增长{a}，比较对象同期年均增长{fmt(t, '%')}（{rule_note}）"
+        return [f"截至{w}年均增长{a}，比较对象同期年均增长{with_unit(t, '%')}（{rule_note}）"
                 for w, a, t in zip(when, actual, c["target"])]
     if kind == TargetKind.maintain:
-        return [f"{w}实际{a}，应保持在{fmt(t, unit)}" for w, a, t in zip(when, actual, c["target"])]
+        return [f"{w}实际{a}，应保持在{with_unit(t, unit)}" for w, a, t in zip(when, actual, c["target"])]
     out = []
     for i, (w, a, status) in enumerate(zip(when, actual, c["status"])):
-        bound = _BOUND_WORDS.get(str(c["actual_bound"][i] or ""), "")
+        bound = BOUND_WORDS.get(str(c["actual_bound"][i] or ""), "")
         text = f"{w}实际{bound}{a}"
         if status == Status.achieved:
             text += f"，已达到目标{targets[i]}"
         else:
-            text += (f"，按计划路径应达{fmt(c['expected'][i], unit)}，完成进度{pct(c['completion'][i])}"
+            text += (f"，按计划路径应达{with_unit(c['expected'][i], unit)}，完成进度{fmt_share(c['completion'][i])}"
                      f"，时间进度{elapsed[i]}")
         if bound and c["verdict_reason"][i]:
             text += f"（{c['verdict_reason'][i]}）"
@@ -108,7 +84,7 @@ def _ratio_note(ratio: float | None, method_label: str, category_label: str | No
     """The method's own ratio and category, for methods other than elapsed time."""
     if ratio is None or not math.isfinite(ratio):
         return ""
-    text = f"；{method_label}比值{fmt(ratio)}"
+    text = f"；{method_label}比值{with_unit(ratio)}"
     if category_label:
         text += f"（{category_label}）"
     if linear_rate and kind == TargetKind.level:
@@ -120,5 +96,5 @@ def _warning_note(projection: float | None, kind: TargetKind, unit: str) -> str:
     """The early warning: where the trend leads at the period's end."""
     if kind in (TargetKind.level, TargetKind.cumulative_change) and projection is not None \
             and math.isfinite(projection):
-        return f"；按目前趋势期末约为{fmt(projection, unit if kind == TargetKind.level else '%')}，难以实现目标"
+        return f"；按目前趋势期末约为{with_unit(projection, unit if kind == TargetKind.level else '%')}，难以实现目标"
     return "；按目前趋势难以实现目标"

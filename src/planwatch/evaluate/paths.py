@@ -97,3 +97,17 @@ def years_to_reach(start, goal, rate, geo) -> np.ndarray:
     n = np.where(geo, g, lin)
     # Moving the wrong way (or not at all) never arrives.
     return np.where(np.isfinite(n) & (n >= 0), n, np.nan)
+
+
+def planned_path(baseline: float | None, target: float | None, base_year: int | None, end_year: int | None,
+                 shape: PathShape | None) -> list[tuple[int, float]]:
+    """The value the plan asks for each year from base to target year, by :func:`expected_value`.
+
+    Empty when the base or target is unknown; geometric only where both are positive, as in judging.
+    """
+    if baseline is None or target is None or not base_year or not end_year or end_year <= base_year:
+        return []
+    geo = geometric_mask(shape == PathShape.geometric, baseline, target)
+    years = np.arange(base_year, end_year + 1)
+    values = expected_value(baseline, target, (years - base_year) / (end_year - base_year), geo)
+    return [(int(y), float(v)) for y, v in zip(years, values)]

@@ -15,20 +15,14 @@ from planwatch.model import (
     Status,
     Target,
     TargetKind,
-    status_label,
 )
+from planwatch.vocabulary import status_label
 
-from .explanation import fmt
+from planwatch.figures import with_unit
 from .measures import about_tolerance, direction_of, thresholds
 from .settings import EvaluationSettings, resolve_settings
 
 METHOD = "final_outcome"
-
-
-def previous_indicators(plan: Plan) -> list[Indicator]:
-    """Indicators of an earlier period than the plan's own (表1)."""
-    end = plan.meta.period_end
-    return [i for i in plan.indicators if i.period_end is not None and end is not None and i.period_end < end]
 
 
 def _growth_of(outcome: Outcome | None) -> float | None:
@@ -93,7 +87,7 @@ def judge_outcome(indicator: Indicator, target: Target, settings: EvaluationSett
 def evaluate_previous_plan(plan: Plan, *, settings: EvaluationSettings | dict | None = None) -> Assessment:
     """Judge the previous plan's targets (表1) at its end: achieved / not_achieved / not_assessable."""
     settings = resolve_settings(settings)
-    indicators = previous_indicators(plan)
+    indicators = plan.previous_indicators()
     end = max((i.period_end for i in indicators), default=plan.meta.base_year)
     start = min((i.period_start for i in indicators if i.period_start), default=None)
     findings = []
@@ -115,12 +109,12 @@ def _finding(ind: Indicator, target: Target, settings: EvaluationSettings, end: 
     completion = None
     if not growthish and actual is not None and base is not None and target.value is not None and target.value != base:
         completion = (actual - base) / (target.value - base)
-    target_text = target.text or fmt(target.value, unit)
+    target_text = target.text or with_unit(target.value, unit)
     if status == Status.not_assessable:
         explanation = f"{how}，{status_label(status)}。"
     else:
         verb = "达到" if status == Status.achieved else "未达到"
-        explanation = f"{end}年完成情况为{fmt(actual, unit)}（{how}），{verb}目标{target_text}，{status_label(status, final=True)}。"
+        explanation = f"{end}年完成情况为{with_unit(actual, unit)}（{how}），{verb}目标{target_text}，{status_label(status, final=True)}。"
     gap = None
     if actual is not None and target.value is not None and math.isfinite(actual):
         gap = target.value - actual

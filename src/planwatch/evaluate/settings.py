@@ -59,7 +59,8 @@ class EvaluationSettings(BaseModel):
         description="推算达标年份的最远年数（规划期末之后）；更远视为按当前速度无法实现",
     )
     geometric_units: tuple[str, ...] = Field(
-        ("亿元", "万亿元", "万元", "元", "亿美元", "万美元", "美元", "万人", "人", "件", "项", "个", "张", "家", "万套", "套", "万吨", "吨"),
+        ("亿元", "万亿元", "万元", "元", "亿美元", "万美元", "美元", "万元/人", "元/人", "万人", "人", "件", "项", "个", "张",
+         "家", "万套", "套", "万吨", "吨", "万吨标准煤", "吨标准煤"),
         description="未指定路径时按几何（复合增长）路径规划的计量单位；其余单位（%、岁、年等）按线性路径",
     )
     reduction_words: tuple[str, ...] = Field(
@@ -73,6 +74,11 @@ class EvaluationSettings(BaseModel):
     reference_strip_words: tuple[str, ...] = Field(
         ("年均增长率", "年均增长", "实际增长率", "增长率", "增速", "增长", "速度"),
         description="匹配参照量前从参照文字中去掉的词（“地区生产总值年均增长”→“地区生产总值”）",
+    )
+    stale_after_years: int = Field(
+        1,
+        description="数据滞后年数上限：实际值年份早于“评估年份减此值”时，评估结果注明“按某年数据”，不单凭旧数据称“提前实现”“快于预期”",
+        ge=0,
     )
     final_status_at_end: bool = Field(
         True,

@@ -1,4 +1,4 @@
-"""Ingest: a plan document (规划纲要 as text) → a :class:`~planwatch.model.Plan`.
+"""Ingest: a plan document (规划纲要) → a :class:`~planwatch.model.Plan`.
 
 Every item carries the 1-based line it came from. The reader never guesses silently: what it
 could not understand becomes a warning, and what a person must confirm becomes a review flag.
@@ -9,20 +9,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from planwatch.errors import PlanFormatError
-from planwatch.model import Plan
+from planwatch.model import Indicator, Plan, ReviewFlag
 
-from .document import Document, document_from_text, read_document
+from .document import Document, document_from_text
+from .indicators import indicators_from_tables
 from .meta import read_meta
-from .outline import read_outline
+from .outline import Outline, read_outline
 from .projects import read_projects
 from .prose import read_prose
+from .readers import read_document
 from .review import collect_flags
+from .tables import Table, find_tables
 
-__all__ = ["plan_from_document", "read_plan", "read_plan_text"]
+__all__ = ["Document", "plan_from_document", "read_document", "read_plan", "read_plan_text"]
 
 
 def read_plan(path: str | Path) -> Plan:
-    """Read a plan document (UTF-8, UTF-8 with BOM or GB18030 text) into a Plan."""
+    """Read a plan document, in any format of ``readers.READERS``, into a Plan."""
     return plan_from_document(read_document(path))
 
 
@@ -31,14 +34,9 @@ def read_plan_text(text: str, name: str = "<text>") -> Plan:
     return plan_from_document(document_from_text(text, name))
 
 
-def read_tables(doc: Document, period: tuple[int | None, int | None]):
+def read_tables(doc: Document, period: tuple[int | None, int | None]
+                ) -> tuple[list[Table], list[Indicator], list[ReviewFlag], list[str]]:
     """(tables, indicators, flags, warnings) of the document's indicator tables."""
-    try:
-        from .indicators import indicators_from_tables
-        from .tables import find_tables
-    except ImportError:  # TODO(lead): remove once tables.py/indicators.py (engineer A) are in place
-        return [], [], [], ["表格读取模块（tables/indicators）尚不可用，未读取指标表"]
-
     tables = find_tables(doc.lines)
     indicators, flags, warnings = indicators_from_tables(tables, period=period)
     return tables, indicators, flags, warnings
@@ -65,7 +63,7 @@ def plan_from_document(doc: Document) -> Plan:
                 projects=projects, achievements=prose.achievements, flags=flags, warnings=warnings)
 
 
-def truncation_warnings(doc: Document, outline) -> list[str]:
+def truncation_warnings(doc: Document, outline: Outline) -> list[str]:
     """Warnings for tables that run to the very end of the file (a cut-off document)."""
     last = max((n for n, text in enumerate(doc.lines, 1) if text.strip()), default=0)
     return [f"{node.label or '表格'}（第 {node.line}–{node.line_end} 行）一直延续到文件末尾，可能被截断；请核对指标是否完整"

@@ -1,4 +1,4 @@
-"""A plan document as lines: bytes → text (encoding detection) → normalised lines.
+"""A plan document as lines: text → normalised lines, whatever format the text was read from.
 
 Line numbers are 1-based and never shift: the normalised text keeps one line per printed
 line, so every later stage can point a reviewer at the exact line of the original file.
@@ -6,11 +6,9 @@ line, so every later stage can point a reviewer at the exact line of the origina
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from planwatch.errors import PlanFormatError
 from planwatch.numbers import to_halfwidth
@@ -51,39 +49,6 @@ class Document:
 def halfwidth(text: str) -> str:
     """Full-width ASCII forms → half-width, one character for one (offsets survive)."""
     return to_halfwidth(text)
-
-
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """The text of a file and the encoding it was read with; PlanFormatError if not text."""
-    if not data.strip():
-        raise PlanFormatError("文件为空，没有可读取的规划内容", file=name)
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return checked_text(data.decode(encoding), name), encoding
-            except UnicodeDecodeError as exc:
-                raise PlanFormatError(f"文件以 {encoding} 标记开头，但第 {exc.start} 字节无法解码", file=name) from None
-    if b"\x00" in data:
-        raise PlanFormatError("文件含有空字节（NUL），看起来是二进制文件（如 Word/PDF/图片），不是纯文本规划文件；"
-                              "请先另存为 .txt 文本", file=name)
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return checked_text(data.decode(encoding), name), encoding
-        except UnicodeDecodeError:
-            continue
-    text, encoding = guessed(data, name)
-    return checked_text(text, name), encoding
-
-
-def guessed(data: bytes, name: str) -> tuple[str, str]:
-    """Text decoded with charset-normalizer's best guess (the fallback after utf-8 and gb18030)."""
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise PlanFormatError("无法识别文件编码（已尝试 UTF-8、GB18030 及自动检测），不是可读的文本文件", file=name)
-    return str(best), best.encoding
 
 
 def checked_text(text: str, name: str) -> str:
@@ -133,19 +98,3 @@ def document_from_text(text: str, name: str, *, encoding: str = "utf-8", data: b
     digest = hashlib.sha256(data if data is not None else text.encode("utf-8")).hexdigest()
     return Document(name=name, lines=lines, raw=raw, encoding=encoding, sha256=digest, headers=headers,
                     header_lines=count)
-
-
-def read_document(path: str | Path) -> Document:
-    """Read a plan file from disk: detect its encoding, reject binary or empty files."""
-    path = Path(path)
-    name = str(path)
-    if not path.exists():
-        raise PlanFormatError("文件不存在", file=name)
-    if path.is_dir():
-        raise PlanFormatError("这是一个目录，不是规划文本文件", file=name)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PlanFormatError(f"无法读取文件：{exc.strerror or exc}", file=name) from None
-    text, encoding = decode(data, name)
-    return document_from_text(text, name, encoding=encoding, data=data)

@@ -24,6 +24,10 @@ Direction: a level is lower-is-better when the name measures a burden (能耗, �
 失业率5.5左右 as met below it, so only the bad side of the band counts against them. An indicator named as a reduction (…降低, …减少) measures the reduction, so
 it is higher-is-better. Cumulative (``[16]``, 累计下降18.9%) figures are magnitudes in the
 sense the text states (a reduction of 18.9) and are at-least targets.
+
+The planned-path shape (``Indicator.path``) is left unset: a plan table never states it, and
+guessing it here would override the evaluator's documented ``geometric_units`` setting. A reviewer
+who knows better writes it into plan.yaml.
 """
 
 from __future__ import annotations
@@ -38,7 +42,6 @@ from planwatch.model import (
     Direction,
     Indicator,
     Outcome,
-    PathShape,
     ReviewFlag,
     Target,
     TargetKind,
@@ -47,7 +50,7 @@ from planwatch.numbers import Quantity, UnitError, convert, parse_quantity, pars
 
 from .tables import Row, Table, TableNote
 
-__all__ = ["default_path", "direction_of_name", "indicators_from_tables", "target_from_text"]
+__all__ = ["direction_of_name", "indicators_from_tables", "target_from_text"]
 
 LOWER_IS_BETTER = ("能耗", "能源消耗", "排放", "浓度", "死亡率", "失业率", "耗地量", "用水量", "发病率", "近视率",
                    "事故", "倍差", "碳强度")
@@ -150,21 +153,6 @@ def direction_of_name(name: str) -> Direction:
     if any(word in name for word in LOWER_IS_BETTER):
         return Direction.lower_is_better
     return Direction.higher_is_better
-
-
-def default_path(unit: str | None) -> PathShape:
-    """Planned-path shape for a unit: compounding for amounts and counts, linear for rates."""
-    if not unit:
-        return PathShape.linear
-    parsed = parse_unit(unit)
-    family = parsed.family
-    if "/" in family:  # a ratio compounds only when it is money per something (万元/人)
-        return PathShape.geometric if family.startswith("money") else PathShape.linear
-    if family in ("percent", "percentage_point", "age", "years", "days", "hours", "minutes"):
-        return PathShape.linear
-    if not parsed.known:
-        return PathShape.linear
-    return PathShape.geometric
 
 
 def is_reduction_name(name: str) -> bool:
@@ -497,7 +485,7 @@ def _indicator(texts: list[str], group_cell: str | None, row: Row, frame: TableF
     return Indicator(
         id=ident, table=frame.label, category=state.category, no=printed_no, name=name, unit=unit or None,
         baseline=baseline, target=primary, targets=targets, outcome=outcome, growth_outcome=growth_outcome,
-        attribute=attribute, path=default_path(unit), parent=parent, notes=notes,
+        attribute=attribute, parent=parent, notes=notes,
         period_start=frame.period_start, period_end=frame.period_end, line=row.line, line_end=row.line_end,
         cells=list(row.texts), group=group,
         responsible=(cell.get("responsible") or None), extra=extra,

@@ -14,6 +14,7 @@ from planwatch.model import OutlineNode
 from planwatch.numbers import parse_number
 
 from .document import Document
+from .tables import Table
 
 CN_DIGITS = "一二三四五六七八九十"
 CHAPTER = re.compile(rf"^([{CN_DIGITS}]{{1,3}})、\s*(\S.*)$")
@@ -88,27 +89,24 @@ def table_span_after(lines: list[str], first: int) -> Span:
     return Span(first, last)
 
 
-def table_spans(doc: Document, tables: list | None) -> list[tuple[int, Span, object | None]]:
-    """(first line, span, parsed table or None) of every table, from the parsed tables when given."""
-    found: list[tuple[int, Span, object | None]] = []
-    parsed = list(tables or [])
+def table_spans(doc: Document, tables: list[Table]) -> list[tuple[int, Span, Table | None]]:
+    """(first line, span, parsed table or None) of every table; a parsed table's span wins."""
+    found: list[tuple[int, Span, Table | None]] = []
     used: set[int] = set()
     for number, line in enumerate(doc.lines, 1):
         found_heading = heading(line)
         if not found_heading or found_heading[0] != "table":
             continue
-        match = next((t for t in parsed if id(t) not in used and abs(int(getattr(t, "line", 0)) - number) <= 2), None)
+        # The table reader's caption may sit a line or two off the 表N heading (a wrapped caption).
+        match = next((t for t in tables if id(t) not in used and abs(t.line - number) <= 2), None)
         if match is not None:
             used.add(id(match))
-            end = max(number, int(getattr(match, "line_end", number) or number))
-            found.append((number, Span(number, end), match))
+            found.append((number, Span(number, max(number, match.line_end)), match))
         else:
             found.append((number, table_span_after(doc.lines, number), None))
-    for table in parsed:  # tables without a 表N line (pipe tables of fragments)
+    for table in tables:  # tables without a 表N line (pipe tables of fragments)
         if id(table) not in used:
-            first = int(getattr(table, "line", 0) or 0)
-            if first:
-                found.append((first, Span(first, int(getattr(table, "line_end", first) or first)), table))
+            found.append((table.line, Span(table.line, table.line_end), table))
     return sorted(found, key=lambda item: item[0])
 
 
@@ -136,7 +134,7 @@ class Outline:
     """The outline nodes plus the spans of tables and boxes, for the other readers."""
 
     nodes: list[OutlineNode]
-    tables: list[tuple[Span, object | None]]
+    tables: list[tuple[Span, Table | None]]
     boxes: list[Span]
     heading_lines: set[int]
 
@@ -214,7 +212,7 @@ def printed_heading(doc: Document, number: int, label: str, title: str) -> tuple
     return label, title
 
 
-def read_outline(doc: Document, tables: list | None = None) -> Outline:
+def read_outline(doc: Document, tables: list[Table]) -> Outline:
     """The outline of a document; ``tables`` are the parsed tables (their spans win)."""
     lines = doc.lines
     spans = table_spans(doc, tables)
@@ -232,10 +230,9 @@ def read_outline(doc: Document, tables: list | None = None) -> Outline:
                 label, title = printed_heading(doc, number, found[2], found[3])
                 builder.add("table", found[1], label, title, number, span.last)
                 headings.add(number)
-            else:
+            elif table is not None:  # a pipe table has no 表N line: number it in order
                 count = sum(1 for n in builder.nodes if n.kind == "table") + 1
-                label = str(getattr(table, "label", "") or "表")
-                builder.add("table", str(count), label, str(getattr(table, "title", "") or ""), number, span.last)
+                builder.add("table", str(count), table.label or "表", table.title, number, span.last)
             continue
         if number in table_lines or number <= box_until:
             continue

@@ -1,4 +1,4 @@
-"""Reading one observation cell as printed: numbers, bounds (>129, 超129), qualitative text, vintages."""
+"""Reading one observation cell as printed: numbers, bounds (>129, 超129), qualitative text."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ BELOW_SUFFIXES = ("以下", "以内")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 # Units whose values are ranks or labels rather than quantities.
 QUALITATIVE_UNITS = {"位次", "名次", "排名", "位", "名", "等级", "级", "定性", "文字", "-"}
-FINAL = re.compile(r"\bfinal\b|最终核实|(?<!未)核实|最终数", re.IGNORECASE)
-PRELIMINARY = re.compile(r"\bpreliminary\b|初步|快报", re.IGNORECASE)
 
 
 @dataclass
@@ -73,12 +71,3 @@ def read_cell(raw: str) -> Reading:
 def is_qualitative_unit(unit: str) -> bool:
     """Whether a unit labels ranks or words (位次), so a non-numeric value is expected."""
     return normalise(unit) in QUALITATIVE_UNITS
-
-
-def vintage_from_note(note: str) -> str | None:
-    """'final' or 'preliminary' when the note says so, else None (file order decides)."""
-    if FINAL.search(note):
-        return "final"
-    if PRELIMINARY.search(note):
-        return "preliminary"
-    return None

@@ -6,9 +6,11 @@ import json
 from dataclasses import dataclass, field
 
 from planwatch.model import ObservationKind, Plan
-from planwatch.store.observations import vintage_rank
+from planwatch.numbers import UnitError
+from planwatch.numbers import convert as convert_units
+from planwatch.vintages import vintage_named_in, vintage_rank
 
-from .cells import Reading, is_qualitative_unit, normalise, read_cell, vintage_from_note
+from .cells import Reading, is_qualitative_unit, normalise, read_cell
 from .layout import Cells
 from .subjects import Subject, Subjects, unit_key
 from .tables import Problem
@@ -30,9 +32,6 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     """The value in ``to_unit``; UnitMismatch when the units are not of one quantity."""
     if unit_key(from_unit) == unit_key(to_unit):
         return value
-    from planwatch.numbers import UnitError
-    from planwatch.numbers import convert as convert_units
-
     try:
         return float(convert_units(value, from_unit, to_unit))
     except UnitError as exc:
@@ -87,7 +86,8 @@ def check_row(cells: Cells, ctx: Context) -> RowResult:
     value_fields = _value_fields(cells, subject, reading, unit, note, explicit, out, problem)
     if value_fields is None or out.problems:
         return out
-    vintage = cells.get("vintage") or (vintage_from_note(note) if note else None)
+    # No vintage cell: the note may say 初步/最终核实; else None and file order decides.
+    vintage = cells.get("vintage") or (vintage_named_in(note) if note else None)
     out.record = {
         "indicator": subject.id, "region": region, "year": year, **value_fields, "source": cells.get("source") or None,
         "note": note, "vintage": vintage, "vintage_rank": vintage_rank(vintage),
@@ -166,9 +166,6 @@ def _value_fields(cells: Cells, subject: Subject, reading: Reading, unit: str | 
                                      f"{subject.name}的目标为增速类（{target_unit}），该值为总量水平，按原单位 {unit} 记录"))
             return {**fields, "unit": unit, "kind": "level"}
         problem("unit", f"单位无法换算：{unit} 不能换算为指标单位 {target_unit}", unit)
-        return None
-    except ImportError:
-        problem("unit", f"单位换算不可用（缺少 planwatch.numbers）：{unit} → {target_unit}", unit)
         return None
     return {**fields, "value": float(f"{converted:.12g}"), "unit": target_unit,
             "kind": str(explicit or ObservationKind.level)}

@@ -56,7 +56,7 @@ class Subjects:
     def __init__(self, plan: Plan, series: list[Series]):
         self.plan = plan
         self.by_key: dict[str, Subject] = {}
-        current = [i for i in plan.indicators if i.period_end == plan.meta.period_end] or plan.indicators
+        current = plan.current_indicators()
         # Later entries must not shadow earlier ones: ids first, then numbers, then names.
         for ind in plan.indicators:
             self.by_key.setdefault(ind.id, indicator_subject(ind))

@@ -1,25 +1,55 @@
 """Report stage: annual / mid-term / final evaluation reports in Word, HTML and Excel.
 
-``build_reports(store_or_inputs, kind, year, out_dir)`` reads a store (or takes a ready
-ReportContext or a mapping of inputs), builds one context and writes each format from it.
+``build_reports(store, kind, year, out_dir)`` evaluates through the shared entry
+(:func:`planwatch.evaluate.assess`), builds one context and writes each format from it; a ready
+:class:`ReportContext` or :class:`ReportInputs` (plan, assessment, observations) is taken as well.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from planwatch.errors import PlanwatchError
+from planwatch.model import Assessment, Observation, Plan, TargetAdjustment
+from planwatch.store import Store
 
+from .charts import Chart, build_charts
 from .context import KIND_LABELS, ReportContext, build_context, context_from_store
+from .docx import write_docx
+from .html import write_html
+from .xlsx import write_xlsx
 
-__all__ = ["FORMATS", "KIND_LABELS", "ReportContext", "build_context", "build_reports", "checked_formats",
-           "checked_kind", "context_from_store", "report_path", "write_report_files"]
+__all__ = ["FORMATS", "KIND_LABELS", "WRITERS", "ReportContext", "ReportInputs", "build_context", "build_reports",
+           "checked_formats", "checked_kind", "context_from_store", "report_path", "write_report_files"]
 
-FORMATS = ("docx", "html", "xlsx")
+# The report formats: a new one is a writer (context, charts, path) added here.
+Writer = Callable[[ReportContext, dict[str, Chart], Path], Path]
+WRITERS: dict[str, Writer] = {
+    "docx": write_docx,
+    "html": write_html,
+    "xlsx": lambda ctx, charts, path: write_xlsx(ctx, path),
+}
+FORMATS = tuple(WRITERS)
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """What a report is built from when there is no store: a plan judged, and its data."""
+
+    plan: Plan
+    assessment: Assessment
+    observations: Sequence[Observation] = ()
+    adjustments: Sequence[TargetAdjustment] = ()
+    previous: Assessment | None = None
+
+    def context(self, kind: str, region: str | None = None) -> ReportContext:
+        """The report context of ``kind``."""
+        return build_context(self.plan, self.assessment, self.observations, self.adjustments, kind,
+                             previous=self.previous, region=region)
 
 
 def checked_kind(kind: str) -> str:
@@ -29,17 +59,13 @@ def checked_kind(kind: str) -> str:
     return kind
 
 
-def _context(source: Any, kind: str, year: int | None, method: str | None, region: str | None) -> ReportContext:
+def _context(source: Store | ReportInputs | ReportContext, kind: str, year: int | None, method: str | None,
+             region: str | None) -> ReportContext:
     if isinstance(source, ReportContext):
         return source
-    if isinstance(source, Mapping):
-        return build_context(
-            source["plan"], source["assessment"], source.get("observations", []), source.get("adjustments", []),
-            kind, previous=source.get("previous"), region=region,
-        )
-    if hasattr(source, "plan") and hasattr(source, "observation_frame"):
-        return context_from_store(source, kind, year, method, region)
-    raise PlanwatchError("报告输入应为数据库（store）、ReportContext 或包含 plan/assessment 的字典")
+    if isinstance(source, ReportInputs):
+        return source.context(kind, region)
+    return context_from_store(source, kind, year, method, region)
 
 
 def checked_formats(formats: Iterable[str]) -> tuple[str, ...]:
@@ -59,11 +85,6 @@ def report_path(ctx: ReportContext, out_dir: Path, fmt: str) -> Path:
 
 def write_report_files(ctx: ReportContext, out_dir: Path, formats: Iterable[str] = FORMATS) -> list[Path]:
     """Write ``ctx`` in each format; files appear only when all of them were written."""
-    from .charts import build_charts
-    from .docx import write_docx
-    from .html import write_html
-    from .xlsx import write_xlsx
-
     chosen = checked_formats(formats)
     out_dir = Path(out_dir)
     try:
@@ -71,17 +92,12 @@ def write_report_files(ctx: ReportContext, out_dir: Path, formats: Iterable[str]
     except OSError as exc:
         raise PlanwatchError(f"无法创建输出目录 {out_dir}：{exc.strerror}") from exc
     charts = build_charts(ctx, svg="html" in chosen, png="docx" in chosen) if {"html", "docx"} & set(chosen) else {}
-    writers = {
-        "docx": lambda p: write_docx(ctx, charts, p),
-        "html": lambda p: write_html(ctx, charts, p),
-        "xlsx": lambda p: write_xlsx(ctx, p),
-    }
     staged: list[tuple[Path, Path]] = []
     try:
         for fmt in chosen:
             final = report_path(ctx, out_dir, fmt)
             staged.append((final.with_name(final.name + ".part"), final))
-            writers[fmt](staged[-1][0])
+            WRITERS[fmt](ctx, charts, staged[-1][0])
     except BaseException as exc:
         for part, _ in staged:
             part.unlink(missing_ok=True)
@@ -94,7 +110,7 @@ def write_report_files(ctx: ReportContext, out_dir: Path, formats: Iterable[str]
 
 
 def build_reports(
-    store_or_inputs: Any,
+    source: Store | ReportInputs | ReportContext,
     kind: str,
     year: int | None,
     out_dir: Path | str,
@@ -106,5 +122,5 @@ def build_reports(
     """Build the ``kind`` report for ``year`` in each format into ``out_dir``; return the paths."""
     checked_kind(kind)
     chosen = checked_formats(formats)
-    ctx = _context(store_or_inputs, kind, year, method, region)
+    ctx = _context(source, kind, year, method, region)
     return write_report_files(ctx, Path(out_dir), chosen)

@@ -23,16 +23,17 @@ matplotlib.use("Agg", force=False)
 
 from matplotlib.figure import Figure  # noqa: E402
 
-from planwatch.model import TargetKind  # noqa: E402
+from planwatch.figures import fmt_number  # noqa: E402
+from planwatch.vocabulary import status_colour  # noqa: E402
 
-from .context import IndicatorRow, ReportContext  # noqa: E402
+from .contents import IndicatorRow, ReportContext  # noqa: E402
 from .fonts import cjk_font  # noqa: E402
-from .palette import status_colour  # noqa: E402
 
 PNG_DPI = 150
 WORKERS_ENV = "PLANWATCH_REPORT_WORKERS"
 PARALLEL_FROM = 24  # charts; below this a process pool costs more than it saves
-GROWTH_KINDS = (TargetKind.annual_growth, TargetKind.comparative)
+PATH_COLOUR = "#90A4AE"
+TARGET_COLOUR = "#B91C1C"
 
 
 @dataclass(frozen=True)
@@ -63,27 +64,6 @@ def chart_style():
         yield
 
 
-def planned_path(row: IndicatorRow) -> list[tuple[int, float]]:
-    """Values on the planned path from base to target, one per year (empty when undefined)."""
-    f = row.finding
-    if f.kind in GROWTH_KINDS or f.baseline is None or f.target is None:
-        return []
-    start, end = row.base_year, row.target_year
-    if not start or not end or end <= start:
-        return []
-    span = end - start
-    geometric = row.path_shape == "geometric" and f.baseline > 0 and f.target > 0
-    points = []
-    for year in range(start, end + 1):
-        share = (year - start) / span
-        if geometric:
-            value = f.baseline * math.exp(share * math.log(f.target / f.baseline))
-        else:
-            value = f.baseline + share * (f.target - f.baseline)
-        points.append((year, value))
-    return points
-
-
 INDICATOR_SIZE = (6.4, 3.4)  # inches
 
 
@@ -99,33 +79,35 @@ def indicator_figure(row: IndicatorRow, report_year: int, fig: Figure | None = N
     else:
         fig.clear()
     ax = fig.add_subplot()
-    path = planned_path(row)
-    if path:
-        ax.plot([p[0] for p in path], [p[1] for p in path], color="#90A4AE", linestyle="--", marker=".",
-                label="规划路径")
-    if f.target is not None and row.target_year:
-        if f.kind in GROWTH_KINDS:
-            ax.axhline(f.target, color="#C62828", linestyle=":", linewidth=1.2, label=f"目标（{f.target_text or f.target}）")
+    chart = row.chart
+    colour = status_colour(row.status)
+    if chart.planned:
+        ax.plot([p[0] for p in chart.planned], [p[1] for p in chart.planned], color=PATH_COLOUR, linestyle="--",
+                marker=".", label="规划路径")
+    if chart.target is not None:
+        target_year, target = chart.target
+        if chart.target_is_rate:
+            ax.axhline(target, color=TARGET_COLOUR, linestyle=":", linewidth=1.2,
+                       label=f"目标（{chart.target_text or fmt_number(target, chart.unit)}）")
         else:
-            ax.scatter([row.target_year], [f.target], marker="*", s=120, color="#C62828", zorder=4,
-                       label=f"{row.target_year}年目标")
-    if row.series:
-        years = [p.year for p in row.series]
-        values = [p.value for p in row.series]
-        ax.plot(years, values, color=status_colour(row.status), marker="o", linewidth=2, label="实际值")
-        for p in row.series:
+            ax.scatter([target_year], [target], marker="*", s=120, color=TARGET_COLOUR, zorder=4,
+                       label=f"{target_year}年目标")
+    if chart.actual:
+        ax.plot([p.year for p in chart.actual], [p.value for p in chart.actual], color=colour, marker="o", linewidth=2,
+                label="实际值")
+        for p in chart.actual:
             if p.bound:
                 ax.annotate(p.bound, (p.year, p.value), textcoords="offset points", xytext=(4, 4), fontsize=8)
-        if f.projection is not None and row.target_year and row.target_year > years[-1]:
-            ax.plot([years[-1], row.target_year], [values[-1], f.projection], color=status_colour(row.status),
-                    linestyle=(0, (4, 2)), linewidth=1.2, label="趋势推算")
+    if chart.projection:
+        ax.plot([p[0] for p in chart.projection], [p[1] for p in chart.projection], color=colour,
+                linestyle=(0, (4, 2)), linewidth=1.2, label="趋势推算")
     if f.expected is not None:
         ax.scatter([report_year], [f.expected], marker="D", s=28, color="#546E7A", zorder=3,
                    label=f"{report_year}年应达值")
     no = f"{f.no}. " if f.no else ""
     ax.set_title(f"{no}{f.indicator}（{row.cells['status']}）", fontsize=10)
     ax.set_xlabel("年份")
-    ax.set_ylabel(f.unit or "数值")
+    ax.set_ylabel(chart.unit or "数值")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(axis="y", color="#E0E0E0", linewidth=0.6)
     handles, _ = ax.get_legend_handles_labels()

@@ -10,90 +10,50 @@ from datetime import date
 from typing import Any
 
 from planwatch.errors import EvaluationError
-from planwatch.model import Finding, ObservationKind, Status, status_label
+from planwatch.model import Finding
+from planwatch.presentation import ChartSeries, FindingView
+from planwatch.vocabulary import status_label
 
 KIND_LABELS = {"annual": "年度监测分析报告", "midterm": "中期评估报告", "final": "总结评估报告"}
-
-METHOD_LABELS = {
-    "elapsed_time": "时间进度法：实际完成进度与规划期时间进度对比",
-    "open_sdg": "Open SDG 进度法：实际年均变化率与所需年均变化率之比",
-    "unsd": "联合国统计司（UNSD）进度法：实际变化与目标变化之比",
-}
-
-# Display order of statuses; the first six always appear in summary tables.
-STATUS_ORDER = tuple(Status)
-CORE_STATUSES = (
-    Status.achieved,
-    Status.ahead,
-    Status.on_track,
-    Status.lagging,
-    Status.no_data,
-    Status.pending_target,
-)
-
-STATUS_DEFINITIONS = {
-    Status.achieved: "实际值已达到或优于规划目标值",
-    Status.ahead: "完成进度明显快于规划期时间进度",
-    Status.on_track: "完成进度与时间进度基本一致，按目前趋势可望如期实现目标",
-    Status.lagging: "完成进度明显慢于时间进度，按目前趋势难以如期实现目标",
-    Status.not_achieved: "规划期末实际值未达到规划目标值",
-    Status.no_data: "截至评估年份尚无可用的实际数据",
-    Status.pending_target: "目标值由上级下达，尚未下达具体数值",
-    Status.not_assessable: "目标为定性表述或缺少可比口径，无法量化评估",
-}
-
-SETTING_LABELS = {
-    "ahead_margin": "快于预期阈值（完成进度超过时间进度）",
-    "lagging_margin": "滞后阈值（完成进度落后于时间进度）",
-    "tolerance": "“左右”目标容差",
-    "about_tolerance": "“左右”目标容差",
-    "on_track_band": "基本符合预期区间",
-    "projection": "推算方法",
-    "projection_method": "推算方法",
-}
-
-OBSERVATION_KIND_LABELS = {
-    ObservationKind.level: "水平值",
-    ObservationKind.annual_growth: "年增长率",
-    ObservationKind.cumulative: "累计变化",
-    ObservationKind.text: "定性",
-}
-
-UNCATEGORISED = "其他"
 
 
 # ---------------------------------------------------------------- context types
 
 
 @dataclass(frozen=True)
-class Point:
-    """An actual value of an indicator in one year."""
-
-    year: int
-    value: float
-    bound: str | None = None
-
-
-@dataclass(frozen=True)
 class IndicatorRow:
-    """One indicator as the reports show it: its finding, formatted cells, paragraph, data."""
+    """One indicator as the reports show it: the shared view of its finding, its paragraph and chart."""
 
-    finding: Finding
-    category: str
-    attribute_label: str
-    base_year: int | None
-    target_year: int | None
-    path_shape: str
-    cells: dict[str, str]
+    view: FindingView
+    chart: ChartSeries
     paragraph: str
     source_numbers: tuple[int, ...]
-    series: tuple[Point, ...]
     chart_key: str | None
+
+    @property
+    def finding(self) -> Finding:
+        """The evaluator's finding."""
+        return self.view.finding
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """The table cells, as every surface formats them."""
+        return self.view.cells
 
     @property
     def status(self) -> str:
         """The stable status code."""
         return str(self.finding.status)
+
+    @property
+    def category(self) -> str:
+        """类别, 其他 when the table gives none."""
+        return self.view.category
+
+    @property
+    def attribute_label(self) -> str:
+        """预期性 / 约束性."""
+        return self.view.cells["attribute"]
 
 
 @dataclass(frozen=True)
@@ -225,7 +185,7 @@ class ReportContext:
     generated_on: date
     method: MethodInfo
     final: bool
-    status_counts: tuple[tuple[str, str, int], ...]
+    status_counts: tuple[tuple[str, str, int], ...]  # (status, label, count)
     total: int
     by_category: CountTable
     by_attribute: CountTable

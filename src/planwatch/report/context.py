@@ -6,68 +6,59 @@
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from planwatch.errors import EvaluationError, StoreError
+from planwatch.errors import EvaluationError
+from planwatch.evaluate import DEFAULT_METHOD, EvaluationSettings, assess, evaluate_previous_plan, method_label, read_inputs
+from planwatch.evaluate.evidence import observation_frame
+from planwatch.evaluate.methods import METHODS
+from planwatch.figures import fmt_number, fmt_value, with_unit
 from planwatch.model import (
-    ATTRIBUTE_LABELS,
+    Assessment,
     Attribute,
     Direction,
     Finding,
-    Indicator,
     Observation,
-    ObservationKind,
     Plan,
     Status,
     TargetAdjustment,
-    TargetKind,
+)
+from planwatch.presentation import FindingView, Point, chart_series, observed_points, plan_order, status_counts
+from planwatch.presentation import sentences
+from planwatch.store import Store
+from planwatch.vocabulary import (
+    CORE_STATUSES,
+    OBSERVATION_KIND_LABELS,
+    STATUS_DEFINITIONS,
+    definition_label,
     status_label,
 )
 
-from . import wording
-from .contents import (  # noqa: F401 - re-exported: the context's vocabulary
-    CORE_STATUSES,
+from .contents import (
     KIND_LABELS,
-    METHOD_LABELS,
-    OBSERVATION_KIND_LABELS,
-    SETTING_LABELS,
-    STATUS_DEFINITIONS,
-    STATUS_ORDER,
-    UNCATEGORISED,
     AdjustmentRow,
     CategorySection,
     CountTable,
     IndicatorRow,
     MethodInfo,
     ObservationRow,
-    Point,
     PreviousRow,
     ProjectRow,
     ProseRow,
     ReportContext,
-    SourceRef,
     cover_label,
     report_year,
 )
-from .evidence import (  # noqa: F401
-    SourceBook,
-    vintage_rank,
-    latest_observations,
-    observation_source,
-    series_from_observations,
-)
+from .evidence import SourceBook, latest_observations, observation_source, vintage_rank
+
+__all__ = ["KIND_LABELS", "Point", "ReportContext", "build_context", "context_from_store"]
+
 
 # ---------------------------------------------------------------- assembly
-
-
-def _current_indicators(plan: Plan) -> list[Indicator]:
-    end = plan.meta.period_end
-    return [i for i in plan.indicators if i.period_end in (end, None)] if end else list(plan.indicators)
 
 
 def _primary_findings(findings: Sequence[Finding], plan: Plan) -> list[tuple[Finding, list[Finding]]]:
@@ -85,95 +76,37 @@ def _primary_findings(findings: Sequence[Finding], plan: Plan) -> list[tuple[Fin
     return result
 
 
-def path_shape(ind: Indicator | None, settings: Mapping[str, Any]) -> str:
-    """The planned-path shape of an indicator as the evaluation used it (its rates depend on it)."""
-    if ind is None:
-        return ""
-    if ind.path is not None:
-        return str(ind.path)
-    try:
-        from planwatch.evaluate.paths import default_path
-        from planwatch.evaluate.settings import EvaluationSettings
-    except ImportError:
-        return ""
-    known = {k: v for k, v in settings.items() if k in EvaluationSettings.model_fields}
-    try:
-        return str(default_path(ind, EvaluationSettings(**known)))
-    except (ValueError, TypeError):
-        return str(default_path(ind, EvaluationSettings()))
-
-
-def _series_key(f: Finding) -> str:
-    kind = ObservationKind.annual_growth if wording.is_growth(f) else ObservationKind.level
-    if f.kind == TargetKind.cumulative_change:
-        kind = ObservationKind.cumulative
-    return f"{f.indicator_id}|{kind}"
-
-
-def _cells(f: Finding, final: bool) -> dict[str, str]:
-    actual = wording.fmt_value(f.actual, f.actual_bound)
-    if f.actual is not None and f.actual_year:
-        actual += f"（{f.actual_year}）"
-    return {
-        "no": f.no or "",
-        "name": f.indicator,
-        "unit": f.unit or "",
-        "baseline": wording.fmt_number(f.baseline),
-        "target": f.target_text or wording.fmt_number(f.target),
-        "actual": actual,
-        "expected": wording.fmt_number(f.expected),
-        "completion": wording.fmt_share(f.completion),
-        "status": status_label(f.status, final=final),
-        "attribute": ATTRIBUTE_LABELS.get(str(f.attribute), "") if f.attribute else "",
-        "projection": wording.fmt_number(f.projection),
-        "required_rate": wording.fmt_number(f.required_rate) + ("%" if f.required_rate is not None else ""),
-    }
-
-
 def _indicator_row(
     f: Finding,
     others: list[Finding],
     plan: Plan,
     book: SourceBook,
-    series_by_indicator: Mapping[str, Sequence[Point]],
+    points: Mapping[tuple[str, str], tuple[Point, ...]],
     final: bool,
-    settings: Mapping[str, Any],
 ) -> IndicatorRow:
     ind = plan.indicator(f.indicator_id)
-    shape = path_shape(ind, settings)
     target = ind.target if ind is not None else None
-    target_year = (target.year if target and target.year else None) or plan.meta.period_end
     numbers = tuple(sorted({book.cite(s) for s in f.sources if s}))
-    paragraph = wording.indicator_paragraph(
+    paragraph = sentences.indicator_paragraph(
         f,
-        target_year=target_year,
+        target_year=f.target_year,
         comparator=target.comparator if target else None,
         direction=target.direction if target else Direction.higher_is_better,
         source_numbers=numbers,
         final=final,
-        geometric=shape != "linear",
+        geometric=f.path != "linear",
     )
     for other in others:
-        paragraph += f"另一目标“{other.target_text}”：{status_label(other.status, final=final)}。"
+        paragraph += f"另一目标“{other.target_text}”：{FindingView(other, final).status_text}。"
         if other.explanation:
             paragraph += other.explanation
-    key = _series_key(f)
-    series = tuple(sorted(series_by_indicator.get(key, ()), key=lambda p: p.year))
-    if not series and f.actual is not None and f.actual_year:
-        series = (Point(f.actual_year, f.actual, f.actual_bound.value if f.actual_bound else None),)
-    drawable = bool(series) or (f.baseline is not None and f.target is not None)
+    chart = chart_series(f, points)
     return IndicatorRow(
-        finding=f,
-        category=f.category or (ind.category if ind and ind.category else UNCATEGORISED),
-        attribute_label=ATTRIBUTE_LABELS.get(str(f.attribute), "") if f.attribute else "",
-        base_year=(ind.baseline.year if ind and ind.baseline.year else plan.meta.base_year),
-        target_year=target_year,
-        path_shape=shape,
-        cells=_cells(f, final),
+        view=FindingView(f, final),
+        chart=chart,
         paragraph=paragraph,
         source_numbers=numbers,
-        series=series,
-        chart_key=f"ind-{re.sub(r'[^0-9A-Za-z]+', '-', f.indicator_id).strip('-')}" if drawable else None,
+        chart_key=f"ind-{re.sub(r'[^0-9A-Za-z]+', '-', f.indicator_id).strip('-')}" if chart.drawable else None,
     )
 
 
@@ -182,7 +115,7 @@ def _status_columns(rows: Sequence[IndicatorRow], final: bool) -> tuple[str, ...
     wanted = set(map(str, CORE_STATUSES)) | present
     if final:
         wanted.add(str(Status.not_achieved))
-    return tuple(str(s) for s in STATUS_ORDER if str(s) in wanted)
+    return tuple(str(s) for s in Status if str(s) in wanted)
 
 
 def count_table(heading: str, rows: Sequence[IndicatorRow], group_of, statuses: tuple[str, ...],
@@ -210,7 +143,7 @@ def _observation_rows(
                                                   str(o.kind), vintage_rank(o.vintage)))
     for o in ordered:
         source = observation_source(o)
-        value = o.text if o.value is None and o.text else wording.fmt_value(o.value, o.bound)
+        value = o.text if o.value is None and o.text else fmt_value(o.value, o.bound, o.unit)
         rows.append(
             ObservationRow(
                 indicator_id=o.indicator,
@@ -218,7 +151,7 @@ def _observation_rows(
                 year=o.year,
                 value_text=value,
                 unit=o.unit or "",
-                kind_label=OBSERVATION_KIND_LABELS.get(o.kind, str(o.kind)),
+                kind_label=OBSERVATION_KIND_LABELS[o.kind],
                 vintage=o.vintage or "",
                 source_number=book.cite(source),
                 source=source,
@@ -238,8 +171,8 @@ def _adjustment_rows(adjustments: Iterable[TargetAdjustment], plan: Plan) -> tup
             AdjustmentRow(
                 indicator_id=adj.indicator,
                 indicator_name=ind.name if ind else (adj.indicator_name or adj.indicator),
-                old=adj.old_text or wording.fmt_number(adj.old_value),
-                new=adj.new_text or wording.fmt_number(adj.new_value),
+                old=adj.old_text or fmt_number(adj.old_value),
+                new=adj.new_text or fmt_number(adj.new_value),
                 date=adj.date,
                 reason=adj.reason,
                 document=adj.document,
@@ -249,36 +182,26 @@ def _adjustment_rows(adjustments: Iterable[TargetAdjustment], plan: Plan) -> tup
 
 
 def setting_label(name: str) -> str:
-    """What an evaluation setting means, in Chinese: the evaluator's own description if it has one."""
-    try:
-        from planwatch.evaluate.settings import EvaluationSettings
-    except ImportError:
-        return SETTING_LABELS.get(name, name)
+    """What an evaluation setting means, in Chinese: the evaluator's own description."""
     field = EvaluationSettings.model_fields.get(name)
-    return field.description if field is not None and field.description else SETTING_LABELS.get(name, name)
+    return field.description if field is not None and field.description else name
 
 
-def _method_info(assessment: Any) -> MethodInfo:
+def _method_info(assessment: Assessment) -> MethodInfo:
     code = assessment.method
-    settings = assessment.settings
     rows = tuple(
         (str(k), setting_label(str(k)), _setting_text(v))
-        for k, v in sorted(settings.items(), key=lambda kv: str(kv[0]))
+        for k, v in sorted(assessment.settings.items(), key=lambda kv: str(kv[0]))
     )
-    definitions = tuple((str(s), definition_label(s), STATUS_DEFINITIONS[s]) for s in STATUS_ORDER)
-    return MethodInfo(code, METHOD_LABELS.get(code, code), rows, definitions)
-
-
-def definition_label(status: Status) -> str:
-    """Label of a status for the definitions table (both forms of 'achieved')."""
-    if status == Status.achieved:
-        return "提前实现 / 已实现"
-    return status_label(status)
+    definitions = tuple((str(s), definition_label(s), STATUS_DEFINITIONS[s]) for s in Status)
+    method = METHODS.get(code)
+    label = f"{method.LABEL}：{method.DESCRIPTION}" if method is not None else method_label(code)
+    return MethodInfo(code, label, rows, definitions)
 
 
 def _setting_text(value: Any) -> str:
     if isinstance(value, float):
-        return wording.fmt_number(value, 4)
+        return fmt_number(value)
     if isinstance(value, Mapping):
         return "；".join(f"{k}={_setting_text(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
     if isinstance(value, (list, tuple)):
@@ -295,7 +218,7 @@ def _latest_by_indicator(observations: Sequence[Observation]) -> dict[str, Obser
 
 
 def _observation_evidence(o: Observation, book: SourceBook) -> str:
-    value = o.text if o.value is None and o.text else wording.with_unit(o.value, o.unit, o.bound)
+    value = o.text if o.value is None and o.text else with_unit(o.value, o.unit, o.bound)
     return f"{o.year}年为{value}[{book.cite(observation_source(o))}]"
 
 
@@ -307,7 +230,7 @@ def _prose_rows(plan: Plan, observations: Sequence[Observation], rows_by_id: Map
         evidence, has = "暂无对应的实际数据", False
         if t.indicator and t.indicator in rows_by_id and rows_by_id[t.indicator].finding.actual is not None:
             f = rows_by_id[t.indicator].finding
-            reached = wording.with_unit(f.actual, f.unit, f.actual_bound)
+            reached = with_unit(f.actual, f.unit, f.actual_bound)
             verdict = status_label(f.status, final=final)
             evidence = f"对应表中指标“{f.indicator}”：{f.actual_year or f.year}年为{reached}，{verdict}"
             has = True
@@ -315,7 +238,7 @@ def _prose_rows(plan: Plan, observations: Sequence[Observation], rows_by_id: Map
             evidence, has = _observation_evidence(latest[t.indicator], book), True
         value = t.value_normalised if t.value_normalised is not None else t.value
         unit = t.unit_normalised or t.unit
-        target_text = wording.with_unit(value, unit) if value is not None else t.quote
+        target_text = with_unit(value, unit) if value is not None else t.quote
         if t.qualifier:
             target_text += t.qualifier
         out.append(ProseRow(t.subject, target_text, t.year, t.section_title or t.section or "", t.line,
@@ -329,9 +252,9 @@ def _project_rows(plan: Plan, observations: Sequence[Observation], book: SourceB
     for p in plan.projects:
         figures = []
         if p.length_km is not None:
-            figures.append(f"长度{wording.fmt_number(p.length_km)}公里")
+            figures.append(f"长度{fmt_number(p.length_km)}公里")
         if p.investment_yi_yuan is not None:
-            figures.append(f"总投资{wording.fmt_number(p.investment_yi_yuan)}亿元")
+            figures.append(f"总投资{fmt_number(p.investment_yi_yuan)}亿元")
         match = next((o for code, o in latest.items() if code == p.name or (p.no and code == p.no)), None)
         evidence = _observation_evidence(match, book) if match else "暂无项目进展数据"
         out.append(ProjectRow(p.name, "，".join(figures) or p.text[:60], p.section or "", p.line, evidence,
@@ -339,21 +262,19 @@ def _project_rows(plan: Plan, observations: Sequence[Observation], book: SourceB
     return tuple(out)
 
 
-def _previous_rows(plan: Plan, previous: Any | None) -> tuple[PreviousRow, ...]:
-    end = plan.meta.period_end
-    old = [i for i in plan.indicators if i.period_end is not None and end is not None and i.period_end < end]
-    statuses = {}
+def _previous_rows(plan: Plan, previous: Assessment | None) -> tuple[PreviousRow, ...]:
+    statuses: dict[str, str] = {}
     if previous is not None:
         for f in previous.findings:
             statuses.setdefault(f.indicator_id, status_label(f.status, final=True))
     rows = []
-    for i in old:
+    for i in plan.previous_indicators():
         outcome = ""
         if i.outcome is not None:
-            outcome = i.outcome.text or wording.fmt_number(i.outcome.value)
-        baseline = i.baseline.text or wording.fmt_number(i.baseline.value)
+            outcome = i.outcome.text or fmt_number(i.outcome.value, i.unit)
+        baseline = i.baseline.text or fmt_number(i.baseline.value, i.unit)
         rows.append(PreviousRow(i.no or "", i.name, i.unit or "", baseline,
-                                i.target.text or wording.fmt_number(i.target.value), outcome or "—",
+                                i.target.text or fmt_number(i.target.value, i.unit), outcome or "—",
                                 statuses.get(i.id, ""), i.line))
     return tuple(rows)
 
@@ -372,13 +293,19 @@ def _generated_on(observations: Sequence[Observation], adjustments: Sequence[Adj
     return max(dates)
 
 
-def _summary_text(ctx_counts: tuple[tuple[str, str, int], ...], total: int, region: str, year: int,
-                  kind_label: str, lagging_binding: int, warnings: int) -> str:
-    parts = [f"{label}{n}项" for _, label, n in ctx_counts if n]
-    text = f"本{kind_label}评估{region}规划纲要主要指标{total}项（截至{year}年）"
+def _summary_text(views: Sequence[FindingView], statuses: Sequence[str], region: str, year: int,
+                  kind_label: str, lagging_binding: int, warnings: int, *, final: bool) -> str:
+    counts = status_counts(views, [Status(s) for s in statuses], final=final)
+    parts = [c.text for c in counts if c.count]
+    text = f"本{kind_label}评估{region}规划纲要主要指标{len(views)}项（截至{year}年）"
     if parts:
         text += "：其中" + "，".join(parts)
     text += "。"
+    stale = [v for v in views if v.finding.stale and v.finding.actual_year]
+    if stale:
+        years = sorted({v.finding.actual_year for v in stale if v.finding.actual_year})
+        span = f"{years[0]}—{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
+        text += f"有{len(stale)}项指标仅有{span}的数据，其评估结论按当年数据作出，待新数据发布后更新。"
     if lagging_binding:
         text += f"约束性指标中有{lagging_binding}项进度滞后或未实现，需重点关注。"
     if warnings:
@@ -388,33 +315,36 @@ def _summary_text(ctx_counts: tuple[tuple[str, str, int], ...], total: int, regi
 
 def build_context(
     plan: Plan,
-    assessment: Any,
+    assessment: Assessment,
     observations: Sequence[Observation],
-    adjustments: Sequence[Any],
+    adjustments: Sequence[TargetAdjustment],
     kind: str,
     *,
-    previous: Any | None = None,
-    series_by_indicator: Mapping[str, Sequence[Point]] | None = None,
+    previous: Assessment | None = None,
+    points: Mapping[tuple[str, str], tuple[Point, ...]] | None = None,
     region: str | None = None,
 ) -> ReportContext:
-    """Assemble a report's content from plan, assessment, observations and adjustments (pure)."""
+    """Assemble a report's content from plan, assessment, observations and adjustments (pure).
+
+    ``points`` are the region's observed values by (indicator, kind), as the evaluation read them
+    (see :func:`planwatch.presentation.observed_points`); by default they come from ``observations``.
+    """
     meta = plan.meta
     year = assessment.year
     period_start = assessment.period_start or meta.period_start
     period_end = assessment.period_end or meta.period_end
     report_year(kind, year, period_start, period_end)
     region = region or assessment.region or meta.region or ""
-    final = kind == "final"
-    earlier = {i.id for i in plan.indicators} - {i.id for i in _current_indicators(plan)}
-    findings = [f for f in assessment.findings
-                if (not region or f.region == region) and f.indicator_id not in earlier]
+    final = assessment.final
+    final_review = kind == "final"
+    current = {i.id for i in plan.current_indicators()}
+    findings = [f for f in assessment.findings if (not region or f.region == region) and f.indicator_id in current]
     regional_obs = [o for o in observations if o.region == region] if region else list(observations)
-    series = series_by_indicator if series_by_indicator is not None else series_from_observations(regional_obs)
+    if points is None:
+        points = observed_points(observation_frame(regional_obs), region) if region else {}
 
     book = SourceBook()
-    settings = assessment.settings
-    rows = [_indicator_row(f, others, plan, book, series, final, settings)
-            for f, others in _primary_findings(findings, plan)]
+    rows = [_indicator_row(f, others, plan, book, points, final) for f, others in _primary_findings(findings, plan)]
     statuses = _status_columns(rows, final)
     sections: dict[str, list[IndicatorRow]] = {}
     for r in rows:
@@ -422,9 +352,9 @@ def build_context(
     adjustment_rows = _adjustment_rows(adjustments, plan)
     observation_rows = _observation_rows(regional_obs, plan, book)
     rows_by_id = {r.finding.indicator_id: r for r in rows}
-    prose = _prose_rows(plan, regional_obs, rows_by_id, book, final) if final else ()
-    projects = _project_rows(plan, regional_obs, book) if final else ()
-    previous_rows = _previous_rows(plan, previous) if final else ()
+    prose = _prose_rows(plan, regional_obs, rows_by_id, book, final) if final_review else ()
+    projects = _project_rows(plan, regional_obs, book) if final_review else ()
+    previous_rows = _previous_rows(plan, previous) if final_review else ()
 
     counts = tuple((s, status_label(s, final=final), sum(1 for r in rows if r.status == s)) for s in statuses)
     actual_years = [r.finding.actual_year for r in rows if r.finding.actual_year]
@@ -466,7 +396,8 @@ def build_context(
         projects=projects,
         previous=previous_rows,
         notes=notes,
-        summary_text=_summary_text(counts, len(rows), region, year, kind_label, len(lagging), len(warned)),
+        summary_text=_summary_text([r.view for r in rows], statuses, region, year, kind_label, len(lagging),
+                                   len(warned), final=final),
     )
 
 
@@ -474,7 +405,7 @@ def _missing_notes(plan: Plan, rows: Sequence[IndicatorRow], regional_obs: Seque
                    all_obs: Sequence[Observation], region: str, year: int) -> tuple[str, ...]:
     """Plain statements of what is missing, so a thin report says so instead of looking empty."""
     notes = []
-    current = _current_indicators(plan)
+    current = plan.current_indicators()
     if not current:
         notes.append("规划中没有识别出主要指标表，无法逐项评估指标；请检查规划文本或 plan.yaml。")
     if not rows and current:
@@ -495,42 +426,15 @@ def _missing_notes(plan: Plan, rows: Sequence[IndicatorRow], regional_obs: Seque
 # ---------------------------------------------------------------- the I/O edge
 
 
-def _accepts(func: Any, name: str) -> bool:
-    try:
-        return name in inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-def context_from_store(store: Any, kind: str, year: int | None = None, method: str | None = None,
+def context_from_store(store: Store, kind: str, year: int | None = None, method: str | None = None,
                        region: str | None = None) -> ReportContext:
-    """Read the store, evaluate the report's year and build the context."""
-    from planwatch.evaluate import evaluate
-
-    plan = store.plan()
-    if plan is None:
-        raise StoreError("数据库中没有规划；请先用 planwatch load 载入 plan.yaml")
-    frame = store.observation_frame()
-    observations = list(store.observations())
-    latest = max((o.year for o in observations if o.value is not None), default=None)
-    year = report_year(kind, year, plan.meta.period_start, plan.meta.period_end, latest)
-    kwargs: dict[str, Any] = {}
-    if method:
-        kwargs["method"] = method
-    if region and _accepts(evaluate, "region"):
-        kwargs["region"] = region
-    assessment = evaluate(plan, frame, year, **kwargs)
-    region = region or assessment.region or plan.meta.region
-    known = {o.region for o in observations}
-    if region and observations and region not in known and not any(f.region == region for f in assessment.findings):
-        raise EvaluationError(f"地区“{region}”没有任何数据；已有数据的地区：{'、'.join(sorted(known))}")
-    previous = None
-    if kind == "final":
-        try:
-            from planwatch.evaluate import evaluate_previous_plan
-
-            previous = evaluate_previous_plan(plan)
-        except ImportError:
-            previous = None
-    adjustments = list(store.adjustments()) if hasattr(store, "adjustments") else []
-    return build_context(plan, assessment, observations, adjustments, kind, previous=previous, region=region)
+    """Read the store, evaluate the report's year for one region through the shared entry, build the context."""
+    inputs = read_inputs(store)
+    plan = inputs.plan
+    year = report_year(kind, year, plan.meta.period_start, plan.meta.period_end, inputs.default_year())
+    regions = [region] if region else inputs.default_regions()
+    assessment = assess(inputs, year=year, regions=regions, method=method or DEFAULT_METHOD)
+    chosen = region or plan.meta.region or (regions[0] if regions else "")
+    previous = evaluate_previous_plan(plan) if kind == "final" else None
+    return build_context(plan, assessment, store.observations(region=chosen or None), store.adjustments(), kind,
+                         previous=previous, points=observed_points(inputs.frame, chosen), region=chosen)

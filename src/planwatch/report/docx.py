@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import statistics
+import unicodedata
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 from pathlib import Path
@@ -10,26 +12,44 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
 
 from .archive import stable_ooxml
 from .charts import Chart
 from .context import IndicatorRow, ReportContext
-from .palette import status_fill
+from .fonts import BODY_FONT, DOCUMENT_LANGUAGE, HEADING_FONT, LATIN_FONT, SUBHEADING_FONT, TITLE_FONT
+from planwatch.vocabulary import status_fill
 from .xlsx import fixed_time
 
-BODY_FONT = "仿宋"
-HEADING_FONT = "黑体"
-TITLE_FONT = "宋体"
-LATIN_FONT = "Times New Roman"
 BODY_SIZE = Pt(14)  # 四号
 TABLE_SIZE = Pt(9)  # 小五
+CAPTION_SIZE = Pt(10.5)  # 五号
 NUMERALS = "一二三四五六七八九十"
+
+PAGE_WIDTH, PAGE_HEIGHT = Cm(21), Cm(29.7)  # A4
+LEFT_MARGIN, RIGHT_MARGIN = Cm(2.8), Cm(2.6)
+TEXT_WIDTH = Emu(PAGE_WIDTH - LEFT_MARGIN - RIGHT_MARGIN)
+FIGURE_WIDTH = Cm(15)
+
+# Table column widths, in twips (1/20 pt), the unit of w:gridCol and w:tcW.
+CELL_MARGIN = 40  # left and right of each cell (Word's default is 108): ten columns must fit
+COLUMN_SLACK = 20  # per column, for the borders and the rounding of glyph widths
+# Widths in em of the table font (a CJK character is 1 em).
+NAME_MIN_CHARS = 8  # a column of indicator names keeps at least this many characters a line
+SHORT_WORD_CHARS = 4  # CJK text this short (序号, 完成度, 快于预期) is one word: never wrapped
+SHORT_COLUMN_CHARS = 7  # a column whose lines are this short (状态, 单位) never wraps: Chinese
+# breaks anywhere, so a narrower column would split 滞后（预警） as 滞后（预 / 警）
+AUTOSPACE = 0.25  # the gap Word and LibreOffice put between Chinese and Latin letters or digits
+# Punctuation a line may not start with (closing) or end with (opening), as in Chinese typesetting.
+OPENING = "（《「『“‘〔【(["
+CLOSING = "）》」』”’〕】，。、；：！？)]%"
+# Times New Roman advance widths in em, by class of character (rounded up).
+NARROW_LATIN = set(" .,:;!|'ijlftrsI()[]/-")
+WIDE_LATIN = set("mwMW%@&")
 
 
 def _set_fonts(target, east_asia: str, latin: str = LATIN_FONT) -> None:
@@ -40,20 +60,34 @@ def _set_fonts(target, east_asia: str, latin: str = LATIN_FONT) -> None:
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
         rpr.insert(0, rfonts)
+    # Theme fonts win over named ones in Word: the template's headings would ignore 黑体.
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme"):
+        rfonts.attrib.pop(qn(attr), None)
     for attr in ("w:ascii", "w:hAnsi"):
         rfonts.set(qn(attr), latin)
     rfonts.set(qn("w:eastAsia"), east_asia)
 
 
+def _set_language(style) -> None:
+    """Mark East Asian text of ``style`` as simplified Chinese (the template says en-US)."""
+    rpr = style.element.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:eastAsia"), DOCUMENT_LANGUAGE)
+    rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
 def _setup_styles(doc: DocumentType) -> None:
     normal = doc.styles["Normal"]
     _set_fonts(normal, BODY_FONT)
+    _set_language(normal)
     normal.font.size = BODY_SIZE
-    normal.paragraph_format.line_spacing = Pt(28)
+    normal.paragraph_format.line_spacing = Pt(28)  # 公文: exact 28 pt lines; pictures need Figure
     normal.paragraph_format.space_after = Pt(0)
-    for name, size in (("Heading 1", Pt(16)), ("Heading 2", Pt(15)), ("Title", Pt(22))):
+    headings = (("Heading 1", Pt(16), HEADING_FONT), ("Heading 2", Pt(15), SUBHEADING_FONT),
+                ("Title", Pt(22), TITLE_FONT))
+    for name, size, font in headings:
         style = doc.styles[name]
-        _set_fonts(style, HEADING_FONT if name != "Title" else TITLE_FONT)
+        _set_fonts(style, font)
         style.font.size = size
         style.font.bold = True
         style.font.color.rgb = RGBColor(0, 0, 0)
@@ -67,13 +101,32 @@ def _setup_styles(doc: DocumentType) -> None:
         fmt.line_spacing, fmt.first_line_indent, fmt.space_after = 1.0, Pt(0), Pt(0)
         if bold:
             fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _setup_figure_styles(doc)
+
+
+def _setup_figure_styles(doc: DocumentType) -> None:
+    """Figure: single-spaced (an exact line height clips a picture to one line), centred; Caption below it."""
+    figure = doc.styles.add_style("Figure", WD_STYLE_TYPE.PARAGRAPH)
+    figure.base_style = doc.styles["Normal"]
+    fmt = figure.paragraph_format
+    fmt.line_spacing, fmt.first_line_indent = 1.0, Pt(0)
+    fmt.space_before, fmt.space_after = Pt(6), Pt(6)
+    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption = doc.styles["Caption"]
+    caption.base_style = doc.styles["Normal"]
+    caption.font.size, caption.font.bold = CAPTION_SIZE, False
+    caption.font.color.rgb = RGBColor(0, 0, 0)
+    fmt = caption.paragraph_format
+    fmt.line_spacing, fmt.first_line_indent = 1.0, Pt(0)
+    fmt.space_before, fmt.space_after = Pt(0), Pt(12)
+    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _page_setup(doc: DocumentType) -> None:
     section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    section.left_margin, section.right_margin = LEFT_MARGIN, RIGHT_MARGIN
 
 
 def _page_number_footer(doc: DocumentType) -> None:
@@ -128,43 +181,179 @@ def _paragraph(doc: DocumentType, text: str, *, indent: bool = True) -> None:
 
 def _table(doc: DocumentType, headers: Sequence[str], rows: Sequence[Sequence], *,
            fills: Sequence[dict[int, str]] | None = None) -> None:
-    """A grid table with a bold, repeating header row; ``fills`` shades cells by column."""
+    """A grid table sized to its content, with a bold header row repeated on each page; ``fills``
+    shades cells by column."""
+    texts = [[_cell_text(v) for v in row] for row in rows]
+    widths = column_widths(headers, texts)
     table = doc.add_table(rows=0, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    # Rows are built as XML: python-docx's cell API costs ~1 ms per cell, too slow for data tables.
+    # Properties, grid and rows are built as XML: python-docx's cell API costs ~1 ms per cell, too
+    # slow for data tables, and it cannot set cell margins.
     tbl = table._tbl
-    tbl.append(parse_xml(_row_xml(headers, header=True, fills={i: "DDE4EC" for i in range(len(headers))})))
-    for i, values in enumerate(rows):
-        tbl.append(parse_xml(_row_xml(values, fills=fills[i] if fills else None)))
+    tbl.replace(tbl.tblPr, parse_xml(_table_properties_xml(sum(widths))))
+    tbl.replace(tbl.tblGrid, parse_xml(_grid_xml(widths)))
+    tbl.append(parse_xml(_row_xml(headers, widths, header=True, fills={i: "DDE4EC" for i in range(len(headers))})))
+    for i, values in enumerate(texts):
+        tbl.append(parse_xml(_row_xml(values, widths, fills=fills[i] if fills else None)))
     doc.add_paragraph()
 
 
-def _row_xml(values: Sequence, *, header: bool = False, fills: dict[int, str] | None = None) -> str:
+def _cell_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _table_properties_xml(total: int) -> str:
+    """Fixed layout, ``total`` twips wide: Word and LibreOffice then keep the grid's column widths."""
+    margins = "".join(f'<w:{side} w:w="{CELL_MARGIN}" w:type="dxa"/>' for side in ("left", "right"))
+    return (f'<w:tblPr {nsdecls("w")}><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{total}" w:type="dxa"/>'
+            f'<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblCellMar>{margins}</w:tblCellMar>'
+            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+            'w:noHBand="0" w:noVBand="1"/></w:tblPr>')
+
+
+def _grid_xml(widths: Sequence[int]) -> str:
+    cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    return f'<w:tblGrid {nsdecls("w")}>{cols}</w:tblGrid>'
+
+
+def _row_xml(values: Sequence, widths: Sequence[int], *, header: bool = False,
+             fills: dict[int, str] | None = None) -> str:
+    """One table row; each cell repeats its grid width (tcW): Word and LibreOffice each read one of them."""
     style = "TableHead" if header else "TableText"
     cells = []
     for j, value in enumerate(values):
-        text = escape("" if value is None else str(value))
+        text = escape(_cell_text(value))
         shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{fills[j]}"/>' if fills and j in fills else ""
         cells.append(
-            f"<w:tc><w:tcPr>{shade}</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>"
+            f'<w:tc><w:tcPr><w:tcW w:w="{widths[j]}" w:type="dxa"/>{shade}<w:vAlign w:val="center"/></w:tcPr>'
+            f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
             f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:tc>'
         )
-    head = "<w:trPr><w:tblHeader/></w:trPr>" if header else ""
-    return f"<w:tr {nsdecls('w')}>{head}{''.join(cells)}</w:tr>"
+    # Rows are a few lines high: each stays whole on one page (a row taller than a page still splits).
+    head = "<w:tblHeader/>" if header else ""
+    return f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/>{head}</w:trPr>{''.join(cells)}</w:tr>"
+
+
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    """Twips per column, summing to the text width. Each column is at least as wide as its longest
+    unbreakable piece (a column of names at least NAME_MIN_CHARS); the rest of the width goes by how
+    much more each column's longest line wants, so names get room and numbers stay narrow."""
+    columns = [[row[j] for row in rows] for j in range(len(headers))]
+    least = [_least_twips(h, col) for h, col in zip(headers, columns)]
+    natural = [_natural_twips(h, col) for h, col in zip(headers, columns)]
+    return _fitted(least, natural, _twips(TEXT_WIDTH))
+
+
+def _fitted(least: list[int], natural: list[int], total: int) -> list[int]:
+    """Widths summing to ``total``: every line whole if that fits, else each column at least ``least``."""
+    if sum(natural) <= total:
+        base, weights = natural, natural
+    elif sum(least) <= total:
+        base, weights = least, [n - m for n, m in zip(natural, least)]
+    else:  # even the unbreakable pieces do not fit: shrink them alike
+        base, weights = [0] * len(least), least
+    spare = total - sum(base)
+    widths = [b + spare * w // sum(weights) for b, w in zip(base, weights)]
+    widths[widths.index(max(widths))] += total - sum(widths)
+    return widths
+
+
+def _least_twips(header: str, cells: Sequence[str]) -> int:
+    longest = _longest_em(header, cells)
+    if longest <= SHORT_COLUMN_CHARS:
+        return _em_twips(longest)
+    least = max((_text_em(piece) for text in (header, *cells) for piece in _unbreakable(text)), default=0)
+    if _holds_names(cells):
+        least = max(least, NAME_MIN_CHARS)
+    return _em_twips(least)
+
+
+def _natural_twips(header: str, cells: Sequence[str]) -> int:
+    return _em_twips(_longest_em(header, cells))
+
+
+def _longest_em(header: str, cells: Sequence[str]) -> float:
+    return max(map(_text_em, (header, *cells)))
+
+
+def _holds_names(cells: Sequence[str]) -> bool:
+    """True for a column of Chinese names or phrases: its typical cell is longer than a short word."""
+    return bool(cells) and statistics.median(sum(map(_is_cjk, t)) for t in cells) > SHORT_WORD_CHARS
+
+
+def _unbreakable(text: str) -> list[str]:
+    """The pieces of ``text`` a line cannot break inside: a Latin word or number, a CJK character with
+    the punctuation that may not leave it, or a short CJK word whole."""
+    text = text.strip()
+    if text and " " not in text and _text_em(text) <= SHORT_WORD_CHARS:
+        return [text]
+    pieces, current = [], ""
+    for ch in text:
+        if ch.isspace() or (current and _may_break(current[-1], ch)):
+            pieces.append(current)
+            current = ""
+        if not ch.isspace():
+            current += ch
+    return [p for p in [*pieces, current] if p]
+
+
+def _may_break(before: str, after: str) -> bool:
+    if before in OPENING or after in CLOSING:
+        return False
+    return _is_cjk(before) or _is_cjk(after)
+
+
+def _is_cjk(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _text_em(text: str) -> float:
+    """Width of ``text`` on one line, in em of the table font."""
+    gaps = sum(_is_cjk(a) != _is_cjk(b) and (a + b).isalnum() for a, b in zip(text, text[1:]))
+    return sum(map(_char_em, text)) + AUTOSPACE * gaps
+
+
+def _char_em(ch: str) -> float:
+    if _is_cjk(ch) or (ord(ch) > 0x2000 and unicodedata.east_asian_width(ch) == "A"):
+        return 1.0  # drawn by the CJK face: ideographs, full-width punctuation, “”, Ⅲ, —
+    if ch in NARROW_LATIN:
+        return 0.34
+    if ch in WIDE_LATIN:
+        return 0.95
+    if ch.isupper():
+        return 0.73
+    return 0.5 if ch.isalnum() else 0.6
+
+
+def _em_twips(em: float) -> int:
+    """Column width for a line ``em`` wide at the table font size, with cell margins and slack."""
+    return round(em * TABLE_SIZE.pt * 20) + 2 * CELL_MARGIN + COLUMN_SLACK
+
+
+def _twips(length: int) -> int:
+    return round(Emu(length).pt * 20)
 
 
 def _picture(doc: DocumentType, chart: Chart | None, caption: str = "") -> None:
+    """The chart in a Figure paragraph, kept on one page with its caption."""
     if chart is None or not chart.png:
         return
-    doc.add_picture(io.BytesIO(chart.png), width=Cm(15))
-    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    figure = doc.add_paragraph(style="Figure")
+    figure.add_run().add_picture(io.BytesIO(chart.png), width=FIGURE_WIDTH)
     if caption:
-        _centred(doc, caption, Pt(10.5))
+        figure.paragraph_format.keep_with_next = True
+        doc.add_paragraph(caption, style="Caption")
+
+
+def _chapter_heading(doc: DocumentType, n: int, title: str) -> None:
+    """Chapter ``n``'s heading; later chapters start a new page. Page break before, not a break
+    paragraph: after a page filled to the end, that paragraph would open a blank page."""
+    heading = doc.add_heading(f"{NUMERALS[n]}、{title}", level=1)
+    if n:
+        heading.paragraph_format.page_break_before = True
 
 
 def _summary(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart], n: int) -> None:
-    doc.add_heading(f"{NUMERALS[n]}、总体情况", level=1)
+    _chapter_heading(doc, n, "总体情况")
     _paragraph(doc, ctx.summary_text)
     for note in ctx.notes:
         _paragraph(doc, note)
@@ -194,7 +383,7 @@ def _indicator_table(doc: DocumentType, rows: Sequence[IndicatorRow]) -> None:
 
 
 def _categories(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart], n: int) -> None:
-    doc.add_heading(f"{NUMERALS[n]}、分领域指标评估", level=1)
+    _chapter_heading(doc, n, "分领域指标评估")
     if not ctx.sections:
         _paragraph(doc, "没有可列出的指标评估结果。")
     for i, section in enumerate(ctx.sections):
@@ -210,7 +399,7 @@ def _categories(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart],
 
 
 def _warnings(doc: DocumentType, ctx: ReportContext, n: int) -> None:
-    doc.add_heading(f"{NUMERALS[n]}、约束性指标滞后与预警", level=1)
+    _chapter_heading(doc, n, "约束性指标滞后与预警")
     if ctx.lagging_binding:
         _table(doc, ["序号", "指标", "最新实际", "目标值", "完成度", "所需年均增速", "状态"],
                [[r.cells[k] for k in ("no", "name", "actual", "target", "completion", "required_rate", "status")]
@@ -226,7 +415,7 @@ def _warnings(doc: DocumentType, ctx: ReportContext, n: int) -> None:
 
 
 def _adjustments(doc: DocumentType, ctx: ReportContext, n: int) -> None:
-    doc.add_heading(f"{NUMERALS[n]}、规划动态调整", level=1)
+    _chapter_heading(doc, n, "规划动态调整")
     if not ctx.adjustments:
         _paragraph(doc, "截至本报告，规划目标未作调整。")
         return
@@ -235,7 +424,7 @@ def _adjustments(doc: DocumentType, ctx: ReportContext, n: int) -> None:
 
 
 def _final_extras(doc: DocumentType, ctx: ReportContext, n: int) -> None:
-    doc.add_heading(f"{NUMERALS[n]}、其他目标任务和重大项目", level=1)
+    _chapter_heading(doc, n, "其他目标任务和重大项目")
     doc.add_heading("（一）正文和专栏中的量化目标", level=2)
     if ctx.prose_targets:
         known = sum(1 for t in ctx.prose_targets if t.has_data)
@@ -258,7 +447,7 @@ def _final_extras(doc: DocumentType, ctx: ReportContext, n: int) -> None:
 
 
 def _sources(doc: DocumentType, ctx: ReportContext, n: int) -> None:
-    doc.add_heading(f"{NUMERALS[n]}、数据来源", level=1)
+    _chapter_heading(doc, n, "数据来源")
     for s in ctx.sources:
         _paragraph(doc, f"[{s.number}] {s.source}", indent=False)
     if ctx.observations:
@@ -292,8 +481,6 @@ def build_document(ctx: ReportContext, charts: dict[str, Chart]) -> DocumentType
         chapters.append(lambda n: _final_extras(doc, ctx, n))
     chapters.append(lambda n: _sources(doc, ctx, n))
     for n, chapter in enumerate(chapters):
-        if n:
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         chapter(n)
     _appendix(doc, ctx)
     when = fixed_time(ctx)

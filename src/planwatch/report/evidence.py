@@ -1,4 +1,4 @@
-"""Observations as evidence: the vintage that counts, series for charts, numbered sources."""
+"""Observations as evidence: the revision that counts, series for charts, numbered sources."""
 
 from __future__ import annotations
 
@@ -6,30 +6,32 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from planwatch.model import Observation, ObservationKind
+from planwatch.presentation import Point
+from planwatch.vintages import revision_order
 
-from .contents import Point, SourceRef
+from .contents import SourceRef
 
 
 def vintage_rank(vintage: str | None) -> tuple[int, str]:
-    """Sort key of a vintage: unknown < preliminary < dated/other < final."""
-    if not vintage:
-        return (0, "")
-    v = vintage.lower()
-    if any(w in v for w in ("prelim", "初步", "快报", "初值")):
-        return (1, v)
-    if any(w in v for w in ("final", "最终", "核实", "终值")):
-        return (3, v)
-    return (2, v)
+    """Sort key of a vintage, as the store orders revisions: (rank, dated vintage); see planwatch.vintages."""
+    rank, dated, _, _ = revision_order(vintage)
+    return (rank, dated)
 
 
 def latest_observations(observations: Iterable[Observation]) -> list[Observation]:
-    """The latest vintage of each (indicator, region, year, kind); the ones evaluation counts."""
-    best: dict[tuple, Observation] = {}
-    for obs in observations:
+    """The revision that counts of each (indicator, region, year, kind): the one evaluation uses.
+
+    Observations read from the store are its current ones already (one per key); among several
+    revisions of a key this ranks exactly as the store does, the later one in the given order
+    standing for the later import or row.
+    """
+    best: dict[tuple, tuple[tuple, Observation]] = {}
+    for position, obs in enumerate(observations):
         key = (obs.indicator, obs.region, obs.year, str(obs.kind))
-        if key not in best or vintage_rank(obs.vintage) >= vintage_rank(best[key].vintage):
-            best[key] = obs
-    return sorted(best.values(), key=lambda o: (o.indicator, o.year, str(o.kind)))
+        order = revision_order(obs.vintage, row_no=position)
+        if key not in best or order > best[key][0]:
+            best[key] = (order, obs)
+    return sorted((obs for _, obs in best.values()), key=lambda o: (o.indicator, o.year, str(o.kind)))
 
 
 def series_from_observations(observations: Iterable[Observation]) -> dict[str, list[Point]]:

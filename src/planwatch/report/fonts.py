@@ -22,6 +22,16 @@ PREFERRED_FAMILIES = (
     "Droid Sans Fallback",
 )
 
+# 公文 fonts (GB/T 9704) for the Word report, by the names Word on Windows knows. The document keeps
+# these names; LibreOffice on Debian has no face of that name and draws the glyphs with an installed
+# CJK face (one of PREFERRED_FAMILIES, from fonts-wqy-*), so the text never shows as boxes.
+BODY_FONT = "仿宋"  # 正文
+HEADING_FONT = "黑体"  # 一级标题
+SUBHEADING_FONT = "楷体"  # 二级标题
+TITLE_FONT = "宋体"  # 文件标题
+LATIN_FONT = "Times New Roman"  # digits and Latin text in every style
+DOCUMENT_LANGUAGE = "zh-CN"  # East Asian language: picks simplified-Chinese glyphs and line-breaking rules
+
 APT_HINT = "apt-get install fonts-wqy-microhei（或 fonts-wqy-zenhei / fonts-noto-cjk）"
 
 

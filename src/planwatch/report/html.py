@@ -8,8 +8,8 @@ from pathlib import Path
 import jinja2
 
 from .charts import Chart
-from .context import ReportContext
-from .palette import STATUS_FILLS
+from .contents import ReportContext
+from planwatch.vocabulary import STATUS_FILLS
 
 TEMPLATES = Path(__file__).parent / "templates"
 

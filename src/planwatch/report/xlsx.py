@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .archive import stable_ooxml
 from .context import CountTable, IndicatorRow, ReportContext
-from .palette import status_fill
+from planwatch.vocabulary import status_fill
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EC")
 THIN = Side(style="thin", color="9AA5B1")

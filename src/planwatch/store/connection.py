@@ -12,13 +12,15 @@ from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from planwatch.errors import StoreError
 
+DB_ENV = "PLANWATCH_DB"
 DEFAULT_URL = "sqlite:///planwatch.db"
+DB_HELP = "数据库地址（默认取环境变量 PLANWATCH_DB，否则为当前目录的 planwatch.db；postgresql://… 选用 PostgreSQL）"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def resolve_url(db: str | None = None) -> str:
     """The database URL: the argument, else $PLANWATCH_DB, else planwatch.db in the working directory."""
-    url = db or os.environ.get("PLANWATCH_DB") or DEFAULT_URL
+    url = db or os.environ.get(DB_ENV) or DEFAULT_URL
     if "://" not in url:  # a bare path
         url = f"sqlite:///{url}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):

@@ -1,8 +1,9 @@
 """Observations with revisions: every value ever imported is kept, the latest counts.
 
 A revision key is (indicator, region, year, kind). Among the revisions of a key the current
-one has the highest (vintage rank, dated vintage, import, row): an explicit ``final`` beats an
-unspecified vintage, which beats ``preliminary``; otherwise the later import, then the later row.
+one has the greatest :func:`planwatch.vintages.revision_order` (vintage rank, dated vintage,
+import, row): an explicit ``final`` beats an unspecified vintage, which beats ``preliminary``;
+otherwise the later import, then the later row.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Connection
 
 from planwatch.model import Observation
+from planwatch.vintages import revision_order, vintage_rank
 
 from . import schema
 from .plans import now
@@ -38,25 +40,9 @@ class ObservationRevision(Observation):
     is_current: bool = False
 
 
-def vintage_rank(vintage: str | None) -> int:
-    """Sort rank of a vintage: preliminary 0, unspecified or dated 1, final 2."""
-    if vintage is None:
-        return 1
-    v = vintage.strip().lower()
-    if v in ("preliminary", "初步", "初步核算"):
-        return 0
-    if v in ("final", "最终核实", "核实", "最终"):
-        return 2
-    return 1
-
-
-def _dated(rec: dict) -> str:
-    return rec["vintage"] if rec["vintage_rank"] == 1 and rec.get("vintage") else ""
-
-
 def order_key(rec: dict) -> tuple:
-    """Sort key of a revision; the greatest is current."""
-    return (rec["vintage_rank"], _dated(rec), rec["import_id"] or 0, rec["row_no"])
+    """Sort key of a revision; the greatest is current. The stored rank is the one the row was kept by."""
+    return revision_order(rec["vintage"], rec["import_id"] or 0, rec["row_no"], rank=rec["vintage_rank"])
 
 
 def _num(value: float | None) -> float | None:

@@ -7,19 +7,21 @@ Every HTML page has a JSON twin under ``/api`` built by the same context functio
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .settings import WebSettings
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from planwatch.store import Store
+
 STATIC = Path(__file__).parent / "static"
 
 __all__ = ["create_app", "WebSettings"]
 
 
-def create_app(settings: WebSettings | None = None, *, store: Any = None, evaluate: Any = None) -> FastAPI:
+def create_app(settings: WebSettings | None = None, *, store: Store | None = None) -> FastAPI:
     """The dashboard app over ``store`` (opened from ``settings.db`` when not given)."""
     # FastAPI is imported here so that every other CLI command starts without it.
     from fastapi import FastAPI
@@ -42,7 +44,7 @@ def create_app(settings: WebSettings | None = None, *, store: Any = None, evalua
             from planwatch.store import open_store
 
             store = open_store(settings.db)
-        app.state.dashboard = Dashboard(store, settings, evaluate=evaluate)
+        app.state.dashboard = Dashboard(store, settings)
     except PlanwatchError as exc:  # served as an error page, so the cause is readable in the browser
         app.state.open_error = exc
     install_error_handlers(app)

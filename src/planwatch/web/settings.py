@@ -6,17 +6,15 @@ text lives here only.
 
 from __future__ import annotations
 
-import os
-
 from pydantic import BaseModel, ConfigDict, Field
 
-DB_ENV = "PLANWATCH_DB"
-DEFAULT_DB = "sqlite:///planwatch.db"
+from planwatch.evaluate import DEFAULT_METHOD, METHODS
+from planwatch.store import DB_HELP, resolve_url
 
 
 def default_db_url() -> str:
-    """The store URL from the PLANWATCH_DB environment variable, else planwatch.db here."""
-    return os.environ.get(DB_ENV) or DEFAULT_DB
+    """The store URL as every command resolves it (see :func:`planwatch.store.resolve_url`)."""
+    return resolve_url(None)
 
 
 class WebSettings(BaseModel):
@@ -26,12 +24,12 @@ class WebSettings(BaseModel):
 
     db: str = Field(
         default_factory=default_db_url,
-        description="数据库地址（默认取环境变量 PLANWATCH_DB，否则为当前目录的 planwatch.db）",
+        description=DB_HELP,
     )
     title: str | None = Field(None, description="页面标题（默认用规划名称）")
     region: str | None = Field(None, description="默认地区（默认为规划所属地区）")
     year: int | None = Field(None, description="默认评估年份（默认为有数据的最近年份）")
-    method: str = Field("elapsed_time", description="默认评估方法（elapsed_time / open_sdg / unsd）")
+    method: str = Field(DEFAULT_METHOD, description=f"默认评估方法（{' / '.join(METHODS)}）")
     host: str = Field("127.0.0.1", description="监听地址")
     port: int = Field(8000, ge=0, le=65535, description="监听端口")
     cache_seconds: float = Field(

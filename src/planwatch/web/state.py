@@ -9,7 +9,7 @@ from .context import Dashboard
 
 def dashboard(request: Request) -> Dashboard:
     """The app's Dashboard; re-raises the error met when the store was opened."""
-    error = getattr(request.app.state, "open_error", None)
+    error = request.app.state.open_error
     if error is not None:
         raise error
     return request.app.state.dashboard

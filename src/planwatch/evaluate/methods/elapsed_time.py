@@ -10,6 +10,7 @@ from ..measures import Measures
 from ..settings import EvaluationSettings
 
 LABEL = "时间进度法"
+DESCRIPTION = "实际完成进度与规划期时间进度对比"
 CATEGORY_LABELS: dict[str, str] = {}
 
 

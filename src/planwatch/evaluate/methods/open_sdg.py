@@ -13,6 +13,7 @@ from ..settings import EvaluationSettings
 from .tiers import categorise
 
 LABEL = "Open SDG 进度法"
+DESCRIPTION = "实际年均变化率与所需年均变化率之比"
 CATEGORY_LABELS = {
     "target_achieved": "已达标",
     "substantial_progress": "进展显著",

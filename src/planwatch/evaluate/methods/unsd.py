@@ -9,7 +9,8 @@ from ..measures import Measures
 from ..settings import EvaluationSettings
 from .tiers import categorise
 
-LABEL = "UNSD 推算进度法"
+LABEL = "联合国统计司（UNSD）推算法"
+DESCRIPTION = "按当前速度推算期末可完成的目标距离比例"
 CATEGORY_LABELS = {
     "target_achieved": "已达标",
     "on_track": "基本可实现",

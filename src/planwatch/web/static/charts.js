@@ -27,11 +27,16 @@
     if (c.projection.length) {
       series.push({ name: "按目前速度预测", type: "line", data: c.projection, lineStyle: { type: "dotted" }, itemStyle: { color: "#c2410c" } });
     }
-    if (c.target) {
+    var years = c.years;
+    if (c.target && c.target.rate) {
+      // A rate target (年均增长7%以上) holds every year: a level line, not a point at the end.
+      series.push({ name: "目标 " + c.target.text, type: "line", symbol: "none", lineStyle: { type: "dotted" },
+                    data: [[years[0], c.target.value], [years[years.length - 1], c.target.value]],
+                    itemStyle: { color: "#b91c1c" } });
+    } else if (c.target) {
       series.push({ name: "目标 " + c.target.text, type: "scatter", symbol: "diamond", symbolSize: 14,
                     data: [[c.target.year, c.target.value]], itemStyle: { color: "#b91c1c" } });
     }
-    var years = c.years;
     return {
       animation: false,
       tooltip: { trigger: "axis" },

@@ -1,63 +1,20 @@
-"""Chinese wording of report numbers: value formats and the paragraph written for each indicator.
+"""The sentences written about a finding: one paragraph per indicator, from its numbers.
 
-Every sentence is assembled from the numbers of a Finding; a sentence whose numbers are
-missing is left out rather than filled with a stock phrase.
+Every sentence is assembled from the numbers of a Finding with the one precision rule of
+:mod:`planwatch.figures`; a sentence whose numbers are missing is left out rather than filled with
+a stock phrase, and no number is said twice.
 """
 
 from __future__ import annotations
 
-import re
+from planwatch.figures import difference, fmt_number, fmt_share, target_with_unit, with_unit
+from planwatch.model import Comparator, Direction, Finding, Status, TargetKind, observed_unit
+from planwatch.vocabulary import stale_note, status_label
 
-from planwatch.model import Bound, Comparator, Direction, Finding, Status, TargetKind, status_label
-
-BOUND_WORDS = {Bound.above: "超过", Bound.below: "低于"}
-
-
-def fmt_number(value: float | None, digits: int = 2) -> str:
-    """A value with at most ``digits`` decimals and no trailing zeros; '—' when missing."""
-    if value is None:
-        return "—"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def fmt_share(share: float | None) -> str:
-    """A share (0.8) as a percentage ('80.0%'); '—' when missing."""
-    if share is None:
-        return "—"
-    return f"{share * 100:.1f}%"
-
-
-def fmt_value(value: float | None, bound: Bound | str | None = None) -> str:
-    """An observed value with its bound sign (>129)."""
-    if value is None:
-        return "—"
-    sign = Bound(bound).value if bound else ""
-    return sign + fmt_number(value)
-
-
-def with_unit(value: float | None, unit: str | None, bound: Bound | str | None = None) -> str:
-    """A value followed by its unit, with a bound written in words (超过129万人)."""
-    if value is None:
-        return "—"
-    word = BOUND_WORDS.get(Bound(bound), "") if bound else ""
-    unit = unit or ""
-    return f"{word}{fmt_number(value)}{unit}"
-
-
-def difference(value: float, unit: str | None) -> str:
-    """A difference between two values: percentage points for a % unit."""
-    if unit == "%":
-        return f"{fmt_number(value)}个百分点"
-    return with_unit(value, unit)
-
-
-def target_with_unit(text: str, unit: str | None) -> str:
-    """The printed target with its unit after the number (93以上 → 93%以上), unless already there."""
-    if not unit or unit in text:
-        return text
-    return re.sub(r"^([-+]?\d+(?:\.\d+)?)", lambda m: m[1] + unit, text, count=1)
-
+# Statuses whose reason only the evaluator's explanation gives (no numbers to build sentences from),
+# and target kinds whose comparison the generic sentences do not describe.
+EXPLAINED_BY_EVALUATOR_STATUSES = (Status.no_data, Status.not_assessable, Status.pending_target)
+EXPLAINED_BY_EVALUATOR_KINDS = (TargetKind.comparative, TargetKind.maintain)
 
 def rate_phrase(rate: float, *, geometric: bool = True, unit: str | None = None) -> str:
     """An annual rate in words: % on a geometric path, units (percentage points) on a linear one."""
@@ -77,7 +34,7 @@ def actual_sentence(f: Finding) -> str:
     if f.actual is None:
         return f"{f.indicator}截至{f.year}年尚无可用的实际数据"
     year = f.actual_year or f.year
-    text = f"{year}年{f.indicator}为{with_unit(f.actual, f.unit, f.actual_bound)}"
+    text = f"{year}年{f.indicator}为{with_unit(f.actual, observed_unit(f.kind, f.unit), f.actual_bound)}"
     if f.baseline is not None and not is_growth(f):
         text += f"（基期值{with_unit(f.baseline, f.unit)}）"
     return text
@@ -102,7 +59,7 @@ def progress_sentence(f: Finding) -> str:
     if abs(diff) < 0.05:
         pace = "与时间进度持平"
     else:
-        pace = f"比时间进度{'快' if diff > 0 else '慢'}{abs(diff):.1f}个百分点"
+        pace = f"比时间进度{'快' if diff > 0 else '慢'}{fmt_share(abs(diff) / 100).rstrip('%')}个百分点"
     return f"已完成基期至目标距离的{fmt_share(f.completion)}，规划期时间已过{fmt_share(f.time_elapsed)}，完成进度{pace}"
 
 
@@ -110,13 +67,13 @@ def expected_sentence(f: Finding) -> str:
     """The value the planned path asks for this year, against the actual."""
     if f.expected is None:
         return ""
-    text = f"按规划路径{f.year}年应达{with_unit(f.expected, f.unit)}"
+    text = f"按规划路径{f.year}年应达{with_unit(f.expected, observed_unit(f.kind, f.unit))}"
     if f.actual is not None:
         delta = f.actual - f.expected
         if abs(delta) < 1e-9:
             text += "，实际与之相当"
         else:
-            text += f"，实际{'高于' if delta > 0 else '低于'}应达值{difference(abs(delta), f.unit)}"
+            text += f"，实际{'高于' if delta > 0 else '低于'}应达值{difference(abs(delta), observed_unit(f.kind, f.unit))}"
     return text
 
 
@@ -147,7 +104,7 @@ def projection_sentence(
     """Where the current pace leads by the target year."""
     parts = []
     if f.projection is not None and target_year:
-        text = f"按目前趋势推算，{target_year}年将达到{with_unit(f.projection, f.unit)}"
+        text = f"按目前趋势推算，{target_year}年将达到{with_unit(f.projection, observed_unit(f.kind, f.unit))}"
         meets = _meets(f.projection, f, comparator, direction)
         if meets is not None:
             text += "，可以实现目标" if meets else "，难以实现目标"
@@ -160,6 +117,8 @@ def projection_sentence(
 def status_sentence(f: Finding, *, final: bool) -> str:
     """The verdict, with the warning flag."""
     text = f"评估结论：{status_label(f.status, final=final)}"
+    if f.stale:
+        text += stale_note(f.actual_year)
     if f.warning:
         text += "（预警：按目前趋势难以如期实现目标）"
     if f.status == Status.no_data:
@@ -188,9 +147,10 @@ def indicator_paragraph(
         status_sentence(f, final=final),
     ]
     text = "；".join(s for s in sentences if s) + "。"
-    explanation = f.explanation.strip()
-    if explanation and explanation not in text:
-        text += explanation if explanation.endswith(("。", ".")) else explanation + "。"
+    if f.status in EXPLAINED_BY_EVALUATOR_STATUSES or f.kind in EXPLAINED_BY_EVALUATOR_KINDS:
+        explanation = f.explanation.strip()
+        if explanation:
+            text += explanation if explanation.endswith(("。", ".")) else explanation + "。"
     trace = []
     if source_numbers:
         trace.append("数据来源" + "".join(f"[{n}]" for n in source_numbers))

@@ -1,0 +1,63 @@
+"""The one entry every surface calls: evaluate this plan, for these regions, this year, this method.
+
+The command line, the reports, the dashboard and the API all read their inputs with
+:func:`read_inputs` and judge them with :func:`assess`, so that one county gets one answer
+whichever surface asks. The defaults are decided here and nowhere else:
+
+- year: the latest year with a value for a current-plan indicator (:func:`latest_data_year`);
+- regions: the plan's own region (every region with data when the plan names none);
+- method: :data:`DEFAULT_METHOD`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from planwatch.model import Assessment, Plan
+from planwatch.store import Store
+
+from .assessment import evaluate, latest_data_year
+from .settings import EvaluationSettings
+
+DEFAULT_METHOD = "elapsed_time"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What an evaluation reads from a store at one moment: the plan, its data and the region tree."""
+
+    plan: Plan
+    frame: pd.DataFrame
+    region_tree: tuple[str, ...] = ()
+
+    def region_names(self) -> list[str]:
+        """Regions that can be asked for: the plan's own first, then the region tree's, then the data's."""
+        own = [self.plan.meta.region] if self.plan.meta.region else []
+        with_data = sorted(str(r) for r in self.frame["region"].dropna().unique())
+        return list(dict.fromkeys([*own, *self.region_tree, *with_data]))
+
+    def default_year(self) -> int:
+        """The year an evaluation is for when none is asked: the latest year with data."""
+        return latest_data_year(self.plan, self.frame)
+
+    def default_regions(self) -> list[str] | None:
+        """The regions judged when none are asked: the plan's own (None: every region with data)."""
+        return [self.plan.meta.region] if self.plan.meta.region else None
+
+
+def read_inputs(store: Store) -> Inputs:
+    """The latest plan in the store, its current observations and the region tree."""
+    plan = store.plan()
+    return Inputs(plan, store.observation_frame(), tuple(r.name for r in store.regions()))
+
+
+def assess(inputs: Inputs, *, year: int | None = None, regions: Sequence[str] | None = None,
+           method: str = DEFAULT_METHOD, settings: EvaluationSettings | None = None) -> Assessment:
+    """Judge the plan for ``regions`` at ``year`` by ``method``, filling blanks with the defaults above."""
+    chosen_year = inputs.default_year() if year is None else year
+    chosen_regions = list(regions) if regions else inputs.default_regions()
+    return evaluate(inputs.plan, inputs.frame, chosen_year, method=method, regions=chosen_regions,
+                    settings=settings, known_regions=inputs.region_tree)

@@ -1,0 +1,134 @@
+"""The words and colours of planwatch: one home for every label a surface shows.
+
+Status codes in data are stable English words (:class:`~planwatch.model.Status`); what a reader
+sees — the Chinese label, its definition, its colour on a chart, its fill in a table — is looked up
+here by the CLI, the reports (Word, HTML, Excel), the dashboard and the API alike. Before writing a
+label anywhere else, add it here.
+"""
+
+from __future__ import annotations
+
+from planwatch.model import Attribute, Bound, ObservationKind, Status, TargetKind
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.achieved: "提前实现",
+    Status.ahead: "快于预期",
+    Status.on_track: "基本符合预期",
+    Status.lagging: "滞后",
+    Status.not_achieved: "未实现",
+    Status.no_data: "无数据",
+    Status.pending_target: "待下达",
+    Status.not_assessable: "无法评估",
+}
+
+# 'achieved' during the period is 提前实现; judged at (or after) the period's end it is 已实现.
+ACHIEVED_AT_END = "已实现"
+
+STATUS_DEFINITIONS: dict[Status, str] = {
+    Status.achieved: "实际值已达到或优于规划目标值",
+    Status.ahead: "完成进度明显快于规划期时间进度",
+    Status.on_track: "完成进度与时间进度基本一致，按目前趋势可望如期实现目标",
+    Status.lagging: "完成进度明显慢于时间进度，按目前趋势难以如期实现目标",
+    Status.not_achieved: "规划期末实际值未达到规划目标值",
+    Status.no_data: "截至评估年份尚无可用的实际数据",
+    Status.pending_target: "目标值由上级下达，尚未下达具体数值",
+    Status.not_assessable: "目标为定性表述或缺少基期值等必要信息，无法量化评估",
+}
+
+# One palette for charts, HTML, Excel and the dashboard: colour-blind-safe hues dark enough for
+# white text, and light fills of the same hues for table cells where dark text must stay readable.
+STATUS_COLOURS: dict[Status, str] = {
+    Status.achieved: "#1A7F37",
+    Status.ahead: "#2E7D9A",
+    Status.on_track: "#5B8C2A",
+    Status.lagging: "#C2410C",
+    Status.not_achieved: "#B91C1C",
+    Status.no_data: "#6B7280",
+    Status.pending_target: "#7C5CBF",
+    Status.not_assessable: "#8A7A5C",
+}
+STATUS_FILLS: dict[Status, str] = {
+    Status.achieved: "C6E9CF",
+    Status.ahead: "CBE6EF",
+    Status.on_track: "DDEBC9",
+    Status.lagging: "F9D7C4",
+    Status.not_achieved: "F6CACA",
+    Status.no_data: "E5E7EB",
+    Status.pending_target: "E4DCF3",
+    Status.not_assessable: "ECE7DC",
+}
+UNKNOWN_COLOUR = "#6B7280"
+UNKNOWN_FILL = "FFFFFF"
+
+# Statuses that summary tables always show, in display order (the others appear when present).
+CORE_STATUSES: tuple[Status, ...] = (
+    Status.achieved, Status.ahead, Status.on_track, Status.lagging, Status.no_data, Status.pending_target,
+)
+# Statuses that claim progress; on stale data they are never shown without saying so.
+FAVOURABLE_STATUSES: tuple[Status, ...] = (Status.achieved, Status.ahead)
+
+ATTRIBUTE_LABELS: dict[Attribute, str] = {Attribute.anticipatory: "预期性", Attribute.binding: "约束性"}
+
+TARGET_KIND_LABELS: dict[TargetKind, str] = {
+    TargetKind.level: "水平目标",
+    TargetKind.annual_growth: "年均增长目标",
+    TargetKind.cumulative_change: "累计变化目标",
+    TargetKind.comparative: "比较性目标",
+    TargetKind.assigned: "上级下达目标",
+    TargetKind.maintain: "保持类目标",
+    TargetKind.text: "定性目标",
+}
+
+OBSERVATION_KIND_LABELS: dict[ObservationKind, str] = {
+    ObservationKind.level: "水平值",
+    ObservationKind.annual_growth: "年增长率",
+    ObservationKind.cumulative: "累计变化",
+    ObservationKind.text: "定性",
+}
+
+# A bound in running text (超过129万人) and in a table cell (>129).
+BOUND_WORDS: dict[Bound, str] = {Bound.above: "超过", Bound.below: "低于"}
+BOUND_SIGNS: dict[Bound, str] = {Bound.above: ">", Bound.below: "<"}
+
+UNCATEGORISED = "其他"
+MISSING = "—"
+
+
+def is_final(year: int, period_end: int | None) -> bool:
+    """Whether a judgement at ``year`` is a judgement at the period's end (已实现 / 未实现 wording)."""
+    return period_end is not None and year >= period_end
+
+
+def status_label(status: Status | str, *, final: bool = False) -> str:
+    """Chinese display label of a status code; at a period's end 'achieved' reads 已实现."""
+    code = Status(status)
+    if final and code == Status.achieved:
+        return ACHIEVED_AT_END
+    return STATUS_LABELS[code]
+
+
+def definition_label(status: Status) -> str:
+    """Label of a status in a definitions table, with both forms of 'achieved'."""
+    if status == Status.achieved:
+        return f"{STATUS_LABELS[status]} / {ACHIEVED_AT_END}"
+    return STATUS_LABELS[status]
+
+
+def status_colour(status: Status | str) -> str:
+    """Chart colour of a status ('#RRGGBB')."""
+    return STATUS_COLOURS.get(Status(status), UNKNOWN_COLOUR)
+
+
+def status_fill(status: Status | str) -> str:
+    """Table-cell fill of a status ('RRGGBB', no '#')."""
+    return STATUS_FILLS.get(Status(status), UNKNOWN_FILL)
+
+
+def attribute_label(attribute: Attribute | str | None) -> str:
+    """预期性 / 约束性, or '' when the table does not say."""
+    return ATTRIBUTE_LABELS[Attribute(attribute)] if attribute else ""
+
+
+def stale_note(data_year: int | None) -> str:
+    """What a finding on old data says after its status: （按2021年数据）."""
+    return f"（按{data_year}年数据）" if data_year else ""
