@@ -9,9 +9,13 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from planwatch.model import ObservationKind, Plan, Series
+from planwatch.model import Assessment, ObservationKind, Plan, Series
 from planwatch.samples import JIAXING_ACTUALS, JIAXING_OUTLINE, SAMPLES
+
+if TYPE_CHECKING:  # the observe layer loads lazily, inside run_demo
+    from planwatch.observe.importer import ImportReport
 
 JIAXING_SERIES = SAMPLES / "data" / "jiaxing-series.csv"
 JIAXING_REGIONS = SAMPLES / "regions" / "jiaxing-regions.csv"
@@ -24,9 +28,9 @@ class DemoResult:
     plan_yaml: Path
     db_url: str
     plan: Plan
-    import_report: object
+    import_report: ImportReport
     year: int
-    assessment: object
+    assessment: Assessment
     reports: list[Path] = field(default_factory=list)
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
@@ -37,7 +39,10 @@ HEADER = """\
 
 # PyYAML builds its C classes only when libyaml is installed; they give the same result, faster.
 _Loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
-_BaseDumper = yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper
+if TYPE_CHECKING:  # one static base for mypy; CSafeDumper has the same interface
+    _BaseDumper = yaml.SafeDumper
+else:
+    _BaseDumper = yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper
 
 
 class _Dumper(_BaseDumper):
@@ -168,7 +173,7 @@ def validation_problem(exc: ValidationError, text: str, name: str) -> PlanFormat
                            line=line_of(text, location))
 
 
-def describe_error(error: dict) -> str:
+def describe_error(error: Mapping[str, Any]) -> str:
     """One validation error in Chinese: field path, what is wrong, what was given."""
     path = ".".join(str(p) for p in error["loc"]) or "（顶层）"
     kind = error["type"]

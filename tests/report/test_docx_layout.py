@@ -16,6 +16,8 @@ import statistics
 import subprocess
 import unicodedata
 import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pdfplumber
@@ -39,6 +41,7 @@ NAME_MIN_CHARS = 8  # the indicator-name column holds at least this many charact
 MIN_HEIGHT_RATIO = 0.8  # a chart may lose a little to rounding, never most of itself
 SHORT_HEADER_CHARS = 4  # 序号, 单位, 完成度: a header this short must not wrap
 NAME_HEADERS = ("指标", "目标", "项目")
+INDICATOR_HEADER = "序号指标单位"  # the start of an indicator table's header line
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -58,9 +61,20 @@ def _convert_to_pdf(docx: Path, out: Path) -> Path:
     soffice = _require("soffice", "libreoffice-writer-nogui")
     profile = (out / "lo").as_uri()
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out),
-         str(docx)],
-        capture_output=True, text=True, timeout=SOFFICE_TIMEOUT,
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(docx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=SOFFICE_TIMEOUT,
+        check=False,  # judged by the PDF below
     )
     pdf = out / docx.with_suffix(".pdf").name
     assert pdf.exists(), f"soffice made no PDF of {docx.name}:\n{result.stdout}\n{result.stderr}"
@@ -117,13 +131,12 @@ def _drawn_heights(pdf: Path) -> list[float]:
     into an exact-height line is placed at full size and clipped to the line. The clip path, read
     with pypdfium2 (the renderer pdfplumber itself uses), gives the part actually drawn."""
     heights = []
+    placed = [images for images, _ in _pdf_text(pdf).pages]
     document = pypdfium2.PdfDocument(pdf)
-    with pdfplumber.open(pdf) as plumber:
-        placed = [len(page.images) for page in plumber.pages]
     for number, page in enumerate(document):
         drawn = []
         for image in page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE], max_depth=8):
-            left, bottom, right, top = image.get_bounds()
+            _, bottom, _, top = image.get_bounds()
             clip = _clip_box(image)
             if clip:
                 bottom, top = max(bottom, clip[1]), min(top, clip[3])
@@ -138,28 +151,32 @@ def test_charts_are_drawn_whole(rendered):
     kind, docx, pdf = rendered
     intended, drawn = _intended_heights(docx), _drawn_heights(pdf)
     assert len(intended) > 2 and len(drawn) == len(intended), (kind, len(drawn), len(intended))
-    ratios = [d / i for d, i in zip(drawn, intended)]
+    ratios = [d / i for d, i in zip(drawn, intended, strict=True)]
     print(f"{kind}: {len(ratios)} charts, smallest drawn/intended height {min(ratios):.3f}")
-    clipped = [(n, round(d), round(i)) for n, (d, i) in enumerate(zip(drawn, intended), 1)
-               if d < MIN_HEIGHT_RATIO * i]
+    clipped = [
+        (n, round(d), round(i))
+        for n, (d, i) in enumerate(zip(drawn, intended, strict=True), 1)
+        if d < MIN_HEIGHT_RATIO * i
+    ]
     assert not clipped, f"{kind}: charts drawn shorter than intended (no., drawn pt, intended pt): {clipped}"
 
 
 # ---------------------------------------------------------------- tables
 
 
-def _font_file(pattern: str) -> str:
-    """The file fontconfig (and so LibreOffice) uses for ``pattern``."""
-    return subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True,
-                          check=True).stdout
+MEASURE_SCALE = 100  # measure text at 100x the table size: getlength rounds to whole pixels
+
+
+@lru_cache(maxsize=2)
+def _latin_font(bold: bool) -> ImageFont.FreeTypeFont:
+    """Times New Roman as fontconfig (and so LibreOffice) substitutes it, at 100x the table size."""
+    pattern = "Times New Roman:bold" if bold else "Times New Roman"
+    path = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, check=True).stdout
+    return ImageFont.truetype(path, TABLE_FONT_PT * MEASURE_SCALE)
 
 
 def _latin_width_pt(text: str, *, bold: bool) -> float:
-    """Width of ``text`` in Times New Roman (as fontconfig substitutes it) at the table size."""
-    scale = 100  # measure at 100x the size: getlength rounds to whole pixels
-    font = ImageFont.truetype(_font_file("Times New Roman:bold" if bold else "Times New Roman"),
-                              TABLE_FONT_PT * scale)
-    return font.getlength(text) / scale
+    return _latin_font(bold).getlength(text) / MEASURE_SCALE
 
 
 def _is_cjk(text: str) -> bool:
@@ -182,13 +199,15 @@ def _tables(docx: Path) -> list[dict]:
     for tbl in _document_xml(docx).iterfind(".//w:tbl", NS):
         margins = [int(m.get(f"{{{NS['w']}}}w")) for m in tbl.iterfind("w:tblPr/w:tblCellMar/*", NS)]
         rows = [["".join(tc.itertext()) for tc in tr.iterfind("w:tc", NS)] for tr in tbl.iterfind("w:tr", NS)]
-        tables.append({
-            "tbl": tbl,
-            "grid": [int(g.get(f"{{{NS['w']}}}w")) / TWIPS_PER_PT for g in tbl.iterfind("w:tblGrid/w:gridCol", NS)],
-            "padding": sum(margins) / TWIPS_PER_PT,
-            "header": rows[0],
-            "body": rows[1:],
-        })
+        tables.append(
+            {
+                "tbl": tbl,
+                "grid": [int(g.get(f"{{{NS['w']}}}w")) / TWIPS_PER_PT for g in tbl.iterfind("w:tblGrid/w:gridCol", NS)],
+                "padding": sum(margins) / TWIPS_PER_PT,
+                "header": rows[0],
+                "body": rows[1:],
+            }
+        )
     return tables
 
 
@@ -228,7 +247,7 @@ def test_columns_fit_their_longest_token(rendered):
     kind, docx, _ = rendered
     narrow, name_chars = [], []
     for n, table in enumerate(_tables(docx), 1):
-        for j, (width, header) in enumerate(zip(table["grid"], table["header"])):
+        for j, (width, header) in enumerate(zip(table["grid"], table["header"], strict=True)):
             cells = [row[j] for row in table["body"]]
             needed = _needed_pt(header, cells) + table["padding"]
             if width < needed:
@@ -242,20 +261,38 @@ def test_columns_fit_their_longest_token(rendered):
     assert min(name_chars) >= NAME_MIN_CHARS, (kind, [round(c, 2) for c in name_chars])
 
 
-def _table_lines(pdf: Path) -> list[str]:
-    """The text of each line set at the table font size (a table row's cells side by side), spaces dropped."""
-    lines = []
+@dataclass(frozen=True)
+class PdfText:
+    """What the tests read from a rendered PDF's text, read once per PDF (pdfplumber is slow)."""
+
+    table_lines: list[str]  # each line set at the table font size, spaces dropped
+    cjk_faces: set[str]  # fonts that draw Chinese characters
+    pages: list[tuple[int, bool]]  # per page: pictures placed, holds an indicator table
+
+
+@lru_cache(maxsize=3)
+def _pdf_text(pdf: Path) -> PdfText:
+    lines, faces, pages = [], set(), []
     with pdfplumber.open(pdf) as plumber:
         for page in plumber.pages:
-            for line in page.extract_text_lines(return_chars=True):
-                chars = [c["text"] for c in line["chars"] if abs(c["size"] - TABLE_FONT_PT) < 0.5]
-                lines.append("".join(chars).replace(" ", ""))
-    return [line for line in lines if line]
+            # A table row's cells side by side on one line; a wrapped cell continues on the next.
+            page_lines = [
+                "".join(c["text"] for c in line["chars"] if _in_table(c)).replace(" ", "")
+                for line in page.extract_text_lines(return_chars=True)
+            ]
+            lines += [line for line in page_lines if line]
+            faces |= {c["fontname"].split("+")[-1] for c in page.chars if "\u4e00" <= c["text"] <= "\u9fff"}
+            pages.append((len(page.images), any(line.startswith(INDICATOR_HEADER) for line in page_lines)))
+    return PdfText(table_lines=lines, cjk_faces=faces, pages=pages)
+
+
+def _in_table(char: dict) -> bool:
+    return abs(char["size"] - TABLE_FONT_PT) < 0.5
 
 
 def test_indicator_names_are_not_broken_into_characters(rendered):
     kind, docx, pdf = rendered
-    lines = _table_lines(pdf)
+    lines = _pdf_text(pdf).table_lines
     assert any("地区生产总值" in line for line in lines), f"{kind}: 地区生产总值 is not whole on one table line"
     names = {row[_name_column(t)] for t in _tables(docx) if _name_column(t) is not None for row in t["body"]}
     # A name wraps, but its first line holds several characters (not 地区生 / 产总值).
@@ -270,15 +307,16 @@ def test_indicator_names_are_not_broken_into_characters(rendered):
 def test_chinese_is_drawn_in_a_cjk_face(rendered):
     kind, docx, pdf = rendered
     faces = [f.replace(" ", "").lower() for f in fonts.PREFERRED_FAMILIES]
-    used = set()
-    with pdfplumber.open(pdf) as plumber:
-        for page in plumber.pages:
-            used |= {c["fontname"].split("+")[-1] for c in page.chars if "\u4e00" <= c["text"] <= "\u9fff"}
+    used = _pdf_text(pdf).cjk_faces
     assert used and all(any(u.lower().startswith(f) for f in faces) for u in used), (kind, used)
     # The document keeps the 公文 names a Word user on Windows has.
     styles = _styles_xml(docx)
-    for style, face in (("Normal", fonts.BODY_FONT), ("Heading1", fonts.HEADING_FONT),
-                        ("Heading2", fonts.SUBHEADING_FONT), ("Title", fonts.TITLE_FONT)):
+    for style, face in (
+        ("Normal", fonts.BODY_FONT),
+        ("Heading1", fonts.HEADING_FONT),
+        ("Heading2", fonts.SUBHEADING_FONT),
+        ("Title", fonts.TITLE_FONT),
+    ):
         rfonts = styles.find(f".//w:style[@w:styleId='{style}']/w:rPr/w:rFonts", NS)
         assert rfonts.get(f"{{{NS['w']}}}eastAsia") == face, (style, face)
         assert rfonts.get(f"{{{NS['w']}}}eastAsiaTheme") is None, style  # a theme font would win in Word
@@ -290,11 +328,12 @@ def _styles_xml(docx: Path):
 
 
 def _sample_page(pdf: Path) -> int:
-    """The first page with both a chart and a table, else the first with a chart (1-based)."""
-    with pdfplumber.open(pdf) as plumber:
-        pages = [(bool(p.images), any(abs(c["size"] - TABLE_FONT_PT) < 0.5 for c in p.chars)) for p in plumber.pages]
-    both = [n for n, (image, table) in enumerate(pages, 1) if image and table]
-    return (both or [n for n, (image, _) in enumerate(pages, 1) if image] or [1])[0]
+    """The first page with an indicator table and a chart, else the first with an indicator table."""
+    pages = _pdf_text(pdf).pages
+    both = [n for n, (images, table) in enumerate(pages, 1) if images and table]
+    tables = [n for n, (_, table) in enumerate(pages, 1) if table]
+    assert tables, "no page holds an indicator table"
+    return (both or tables)[0]
 
 
 def test_sample_page_saved_as_png(rendered):
@@ -305,6 +344,9 @@ def test_sample_page_saved_as_png(rendered):
     stem = OUTPUT / f"docx-{kind}-page{page}"
     for old in OUTPUT.glob(f"docx-{kind}-page*.png"):
         old.unlink()
-    subprocess.run([pdftoppm, "-r", "60", "-f", str(page), "-l", str(page), "-png", "-singlefile", str(pdf), str(stem)],
-                   check=True, timeout=60)
+    subprocess.run(
+        [pdftoppm, "-r", "60", "-f", str(page), "-l", str(page), "-png", "-singlefile", str(pdf), str(stem)],
+        check=True,
+        timeout=60,
+    )
     assert stem.with_suffix(".png").stat().st_size > 10_000

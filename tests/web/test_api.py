@@ -121,7 +121,7 @@ def test_status_chart_counts_by_category(client):
 
 
 def test_evaluator_sees_only_the_chosen_region_and_is_memoised(client, monkeypatch):
-    import planwatch.web.context as context
+    from planwatch.web import context
 
     calls = []
     real_assess = context.assess
@@ -166,8 +166,6 @@ def test_indicator_chart_has_actual_path_target_projection(client):
     assert chart["projection"][1][1] == pytest.approx(GDP_PROJECTION_2025, abs=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason="presentation.observed_points keeps pandas NaN bounds (NaN is truthy): "
-                                       "every point is listed under 'bounds' as [year, null]")
 def test_indicator_chart_lists_no_bound_when_no_value_is_a_bound(client):
     chart = client.get("/api/indicators/T2-1?year=2024").json()["chart"]
     assert chart["bounds"] == []
@@ -208,8 +206,8 @@ def test_errors_are_chinese_json_with_status(client):
         "/api/findings?year=2030": (400, "年份 2030 不在规划期 2021–2025 内"),
         "/api/findings?year=abc": (400, "参数 year 的值 'abc' 无效（应为整数）"),
         "/api/findings?region=杭州市": (400, "未知地区：杭州市（可选：嘉兴市、南湖区）"),
-        "/api/findings?method=magic": (400, "未知的评估方法“magic”；可用方法：elapsed_time（时间进度法）、"
-                                            "open_sdg（Open SDG 进度法）、unsd（联合国统计司（UNSD）推算法）"),
+        "/api/findings?method=magic": (400, ("未知的评估方法“magic”；可用方法：elapsed_time（时间进度法）、"
+                                             "open_sdg（Open SDG 进度法）、unsd（联合国统计司（UNSD）推算法）")),
         "/api/nothing": (404, "页面不存在"),
     }
     for path, (status, message) in cases.items():

@@ -48,7 +48,7 @@ def test_latest_data_year_ignores_series_and_years_after_the_period():
                           "value": [7062.5, 1.0, 5.6, None, 1.0]})
     assert latest_data_year(sample_plan(), frame) == 2023
     # no data at all: the base year (the shared default no longer leaves the year open)
-    assert latest_data_year(sample_plan(), frame.iloc[0:0]) == 2020
+    assert latest_data_year(sample_plan(), frame.iloc[0:0]) == 2021  # nothing yet: the period's first year
 
 
 def test_groups_in_order_keeps_runs():

@@ -15,16 +15,17 @@ from rich.markup import escape
 
 from planwatch.errors import PlanwatchError
 
+# Command modules register on import; the order is the data's flow.
+from . import (
+    demo_cmd,  # noqa: F401
+    evaluate_cmd,  # noqa: F401
+    ingest_cmd,  # noqa: F401
+    report_cmd,  # noqa: F401
+    serve_cmd,  # noqa: F401
+    store_cmd,  # noqa: F401
+)
 from .app import app
 from .usage import is_usage_error, usage_message
-
-# Command modules register on import; the order is the data's flow.
-from . import ingest_cmd  # noqa: E402,F401
-from . import store_cmd  # noqa: E402,F401
-from . import evaluate_cmd  # noqa: E402,F401
-from . import report_cmd  # noqa: E402,F401
-from . import serve_cmd  # noqa: E402,F401
-from . import demo_cmd  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         err.print("已中断")
         return 130
     except Exception as exc:  # usage mistakes, and anything unforeseen: no traceback for users
-        if type(exc).__name__ == "NoArgsIsHelpError":
+        if type(exc).__name__ == "NoArgsIsHelpError" and is_usage_error(exc):
             exc.show()
             return 0
         if is_usage_error(exc):

@@ -1,17 +1,17 @@
 """The typer application; command modules register themselves on ``app``."""
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from planwatch.evaluate import DEFAULT_METHOD, METHODS, method_label
+from planwatch.evaluate import METHODS, method_label
 from planwatch.store import DB_HELP
 
 # Options several commands share, declared once.
-DbOption = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
+DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
 MethodOption = Annotated[str, typer.Option(
     "--method", help="评估方法：" + "、".join(f"{code}（{method_label(code)}）" for code in METHODS))]
-RegionOption = Annotated[Optional[str], typer.Option("--region", help="地区；默认为规划所属地区")]
+RegionOption = Annotated[str | None, typer.Option("--region", help="地区；默认为规划所属地区")]
 
 app = typer.Typer(
     name="planwatch",

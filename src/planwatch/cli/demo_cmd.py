@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,13 +13,13 @@ from .app import app
 @app.command("demo")
 def demo(
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录（plan.yaml、数据库、报告）")] = Path("out"),
-    db: Annotated[Optional[str], typer.Option("--db", help="数据库 URL；默认为输出目录下的 SQLite 文件")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="数据库 URL；默认为输出目录下的 SQLite 文件")] = None,
 ) -> None:
     """演示：读取嘉兴市“十四五”规划纲要，导入实际数据，评估最新年度并生成报告。"""
     from planwatch.cli.evaluate_cmd import render_table, wide_console
-    from planwatch.presentation import finding_views
     from planwatch.cli.store_cmd import print_import_report
     from planwatch.demo import run_demo
+    from planwatch.presentation import finding_views
 
     console = wide_console()
     console.rule("[bold]planwatch 演示：嘉兴市“十四五”规划纲要")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -65,7 +65,7 @@ def _findings_table(heading: str, views: list[FindingView], several_regions: boo
 
 @app.command("evaluate")
 def evaluate_cmd(
-    year: Annotated[Optional[int], typer.Option("--year", help="评估年份；默认为有数据的最新年份")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="评估年份；默认为有数据的最新年份")] = None,
     region: RegionOption = None,
     method: MethodOption = DEFAULT_METHOD,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出评估结果")] = False,

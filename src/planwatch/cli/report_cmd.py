@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -13,11 +13,10 @@ from planwatch.evaluate import DEFAULT_METHOD
 from .app import DbOption, MethodOption, RegionOption, app
 
 
-
 @app.command("report")
 def report(
     kind: Annotated[str, typer.Option("--kind", help="报告类型：annual（年度监测）、midterm（中期评估）、final（总结评估）")] = "annual",
-    year: Annotated[Optional[int], typer.Option("--year", help="评估年份；年度报告默认最新数据年份，中期默认规划期中间年份，总结默认期末")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="评估年份；年度报告默认最新数据年份，中期默认规划期中间年份，总结默认期末")] = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("reports"),
     formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：docx,html,xlsx")] = "docx,html,xlsx",
     method: MethodOption = DEFAULT_METHOD,

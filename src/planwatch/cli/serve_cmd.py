@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 
 from planwatch.errors import PlanwatchError
-
 from planwatch.web.settings import setting_default, setting_help
 
 from .app import app
@@ -17,15 +16,15 @@ from .app import app
 
 @app.command("serve")
 def serve(
-    db: Annotated[Optional[str], typer.Option("--db", help=setting_help("db"))] = None,
+    db: Annotated[str | None, typer.Option("--db", help=setting_help("db"))] = None,
     host: Annotated[str, typer.Option("--host", help=setting_help("host"))] = setting_default("host"),
     port: Annotated[int, typer.Option("--port", help=setting_help("port"))] = setting_default("port"),
-    title: Annotated[Optional[str], typer.Option("--title", help=setting_help("title"))] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help=setting_help("region"))] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help=setting_help("year"))] = None,
+    title: Annotated[str | None, typer.Option("--title", help=setting_help("title"))] = None,
+    region: Annotated[str | None, typer.Option("--region", help=setting_help("region"))] = None,
+    year: Annotated[int | None, typer.Option("--year", help=setting_help("year"))] = None,
     method: Annotated[str, typer.Option("--method", help=setting_help("method"))] = setting_default("method"),
     get: Annotated[
-        Optional[str], typer.Option("--get", help="不启动服务，只在进程内请求该路径并打印响应（如 /api/findings）")
+        str | None, typer.Option("--get", help="不启动服务，只在进程内请求该路径并打印响应（如 /api/findings）")
     ] = None,
 ) -> None:
     """启动监测仪表盘和 JSON 接口（默认 http://127.0.0.1:8000/）。"""

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from planwatch.errors import DataImportError, InputError, StoreError
+from planwatch.figures import fmt_number, fmt_value
+from planwatch.vintages import vintage_label
+from planwatch.vocabulary import OBSERVATION_KIND_LABELS
 
 from .app import DbOption, app
-
-KIND_LABELS = {"level": "水平", "annual_growth": "增速", "cumulative": "累计", "text": "定性"}
-VINTAGE_LABELS = {"final": "最终核实", "preliminary": "初步"}
 
 console = Console(soft_wrap=True)
 
@@ -38,7 +38,7 @@ def init_cmd(db: DbOption = None) -> None:
 
 @app.command("load")
 def load_cmd(plan_yaml: Annotated[Path, typer.Argument(help="审核后的规划文件 plan.yaml")],
-             note: Annotated[Optional[str], typer.Option("--note", help="本版本说明")] = None,
+             note: Annotated[str | None, typer.Option("--note", help="本版本说明")] = None,
              db: DbOption = None) -> None:
     """把审核后的规划载入数据库；目标有变动时记录为规划动态调整。"""
     from planwatch.planfile import read_plan_yaml
@@ -54,7 +54,7 @@ def load_cmd(plan_yaml: Annotated[Path, typer.Argument(help="审核后的规划�
 
 
 @app.command("regions")
-def regions_cmd(file: Annotated[Optional[Path], typer.Argument(help="地区 CSV（name,parent,level）；省略则显示地区树")] = None,
+def regions_cmd(file: Annotated[Path | None, typer.Argument(help="地区 CSV（name,parent,level）；省略则显示地区树")] = None,
                 db: DbOption = None) -> None:
     """导入地区层级，或显示已有地区树。"""
     store = _store(db)
@@ -101,9 +101,9 @@ def parse_declare(spec: str):
 @app.command("import")
 def import_cmd(file: Annotated[Path, typer.Argument(help="观测数据 CSV 或 XLSX（长表或宽表）")],
                dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入")] = False,
-               declare: Annotated[Optional[list[str]], typer.Option("--declare", help="声明规划外数据系列 代码:名称:单位[:类型]")] = None,
-               sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX 工作表名")] = None,
-               region: Annotated[Optional[str], typer.Option("--region", help="地区列为空时使用的地区")] = None,
+               declare: Annotated[list[str] | None, typer.Option("--declare", help="声明规划外数据系列 代码:名称:单位[:类型]")] = None,
+               sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX 工作表名")] = None,
+               region: Annotated[str | None, typer.Option("--region", help="地区列为空时使用的地区")] = None,
                db: DbOption = None) -> None:
     """导入实际数据；有任何问题时列出全部问题且不写入。"""
     from planwatch.observe import import_file
@@ -162,16 +162,12 @@ def export_cmd(file: Annotated[Path, typer.Argument(help="输出 CSV 或 XLSX")]
 def adjust_cmd(indicator: Annotated[str, typer.Argument(help="指标序号、编号或名称")],
                value: Annotated[float, typer.Option("--value", help="调整后的目标值")],
                reason: Annotated[str, typer.Option("--reason", help="调整原因")],
-               document: Annotated[Optional[str], typer.Option("--document", help="批准文件")] = None,
-               date: Annotated[Optional[str], typer.Option("--date", help="调整日期 YYYY-MM-DD")] = None,
+               document: Annotated[str | None, typer.Option("--document", help="批准文件")] = None,
+               date: Annotated[str | None, typer.Option("--date", help="调整日期 YYYY-MM-DD")] = None,
                db: DbOption = None) -> None:
     """记录规划目标的动态调整（生成新的规划版本）。"""
     adj = _store(db).add_adjustment(indicator, new_value=value, reason=reason, document=document, date=date)
     _print_adjustments([adj], title="已记录目标调整")
-
-
-def _fmt(x: float | None) -> str:
-    return "—" if x is None else f"{x:g}"
 
 
 def _print_adjustments(adjustments, title: str) -> None:
@@ -179,8 +175,8 @@ def _print_adjustments(adjustments, title: str) -> None:
     for col in ("指标", "原目标", "新目标", "日期", "原因", "批准文件", "版本"):
         table.add_column(col)
     for a in adjustments:
-        table.add_row(f"{a.no or a.indicator} {a.indicator_name}", a.old_text or _fmt(a.old_value),
-                      _fmt(a.new_value), a.date, a.reason, a.document, str(a.version or ""))
+        table.add_row(f"{a.no or a.indicator} {a.indicator_name}", a.old_text or fmt_number(a.old_value),
+                      fmt_number(a.new_value), a.date, a.reason, a.document, str(a.version or ""))
     console.print(table)
 
 
@@ -199,9 +195,9 @@ def history_cmd(indicator: Annotated[str, typer.Argument(help="指标序号、�
     for col in ("当前", "数值", "类型", "单位", "版本", "来源", "导入文件", "行", "记录时间"):
         table.add_column(col)
     for r in revisions:
-        shown = r.text if r.value is None else f"{r.bound or ''}{r.value:g}"
-        table.add_row("✓" if r.is_current else "", shown or "", KIND_LABELS.get(str(r.kind), str(r.kind)),
-                      r.unit or "", VINTAGE_LABELS.get(r.vintage or "", r.vintage or ""), r.source or "",
+        shown = r.text if r.value is None else fmt_value(r.value, r.bound, r.unit)
+        table.add_row("✓" if r.is_current else "", shown or "", OBSERVATION_KIND_LABELS[r.kind],
+                      r.unit or "", vintage_label(r.vintage), r.source or "",
                       r.import_file or "", str(r.row or ""), f"{r.recorded_at:%Y-%m-%d %H:%M}")
     console.print(table)
 

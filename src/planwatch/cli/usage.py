@@ -6,12 +6,27 @@ so ``usage_message`` rebuilds them from the exception's fields.
 
 from __future__ import annotations
 
+from typing import IO, Any, Protocol, TypeGuard
+
+
+class UsageException(Protocol):
+    """What planwatch reads of a click/typer usage exception (click's own or typer's vendored copy)."""
+
+    message: str
+    exit_code: int
+    ctx: Any  # click.Context | None (of whichever click raised it)
+
+    def format_message(self) -> str: ...
+
+    def show(self, file: IO[Any] | None = None) -> None: ...
+
+
 # Words in the (pydantic or click) English message → what the value should have been.
 EXPECTED = (("integer", "整数"), ("number", "数字"), ("float", "数字"), ("bool", "是/否（true/false）"),
             ("date", "日期 YYYY-MM-DD"), ("path", "文件路径"))
 
 
-def is_usage_error(exc: BaseException) -> bool:
+def is_usage_error(exc: BaseException) -> TypeGuard[UsageException]:
     """Whether ``exc`` is a click/typer usage exception (carries an exit code and a formatted message)."""
     return hasattr(exc, "exit_code") and hasattr(exc, "format_message") and hasattr(exc, "ctx")
 
@@ -28,7 +43,7 @@ def _param_help(param) -> str:
     return f"（{text}）" if text else ""
 
 
-def usage_message(exc: BaseException) -> str:
+def usage_message(exc: UsageException) -> str:
     """The Chinese message for a usage exception, followed by the command's usage line."""
     kind = type(exc).__name__
     param = getattr(exc, "param", None)
@@ -40,9 +55,9 @@ def usage_message(exc: BaseException) -> str:
         message = f"选项 {_param_name(param)} 的值无效" + (f"：应为{expected}" if expected else f"：{exc.message}")
     elif kind == "NoSuchOption":
         possible = list(getattr(exc, "possibilities", None) or [])
-        message = f"没有选项 {exc.option_name}" + (f"，是否想用 {'、'.join(sorted(possible))}？" if possible else "")
+        message = f"没有选项 {getattr(exc, 'option_name', '')}" + (f"，是否想用 {'、'.join(sorted(possible))}？" if possible else "")
     elif kind == "BadOptionUsage" and "requires an argument" in str(exc.message):
-        message = f"选项 {exc.option_name} 后面需要一个值"
+        message = f"选项 {getattr(exc, 'option_name', '')} 后面需要一个值"
     elif kind == "UsageError" and str(exc.message).startswith("No such command"):
         name = str(exc.message).split("'")[1] if "'" in str(exc.message) else ""
         message = f"没有命令 {name}"
@@ -53,7 +68,7 @@ def usage_message(exc: BaseException) -> str:
     return f"{message}\n{_usage_line(exc)}"
 
 
-def _usage_line(exc: BaseException) -> str:
+def _usage_line(exc: UsageException) -> str:
     ctx = getattr(exc, "ctx", None)
     if ctx is None:
         return "运行 planwatch --help 查看全部命令。"

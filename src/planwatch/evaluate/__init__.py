@@ -15,5 +15,17 @@ from .previous import evaluate_previous_plan
 from .scope import DEFAULT_METHOD, Inputs, assess, read_inputs
 from .settings import EvaluationSettings, settings_help
 
-__all__ = ["evaluate", "evaluate_previous_plan", "assess", "read_inputs", "Inputs", "DEFAULT_METHOD", "Assessment",
-           "METHODS", "method_label", "EvaluationSettings", "settings_help", "latest_data_year"]
+__all__ = [
+           "DEFAULT_METHOD",
+           "METHODS",
+           "Assessment",
+           "EvaluationSettings",
+           "Inputs",
+           "assess",
+           "evaluate",
+           "evaluate_previous_plan",
+           "latest_data_year",
+           "method_label",
+           "read_inputs",
+           "settings_help",
+]

@@ -7,8 +7,8 @@ The work is columnar: each indicator × target is judged for all regions at once
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
 from collections.abc import Collection, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +29,7 @@ from planwatch.model import (
 from planwatch.vocabulary import is_final, status_label
 
 from . import comparative, cumulative, rules
-from .evidence import ObservationsLike, gather, observation_frame, prepare
+from .evidence import ObservationsLike, gather, is_none, observation_frame, prepare
 from .explanation import explanations
 from .measures import Case, Measures
 from .methods import method_module
@@ -178,7 +178,8 @@ def _reference_codes(plan: Plan, indicators: list[Indicator], settings: Evaluati
 def _case(plan, ind, target, year, index, parts, own, settings) -> Case:
     t_base, t_end = _years_of(plan, ind, target)
     kind = TargetKind(target.kind)
-    probe = Case(ind, target, kind, year, t_base, t_end, index, np.array([]), None, settings,
+    # The probe's evidence is gathered just below, once ``reduction`` (which reads the probe) is known.
+    probe = Case(ind, target, kind, year, t_base, t_end, index, np.array([]), None, settings,  # type: ignore[arg-type]
                  default_path(ind, settings))
     reduction = kind in (TargetKind.cumulative_change, TargetKind.assigned) and cumulative.is_reduction(probe)
     rows = parts.get(ind.id)
@@ -187,7 +188,8 @@ def _case(plan, ind, target, year, index, parts, own, settings) -> Case:
     probe.baseline = _baseline(ind, target, ev, index, own)
     # Only an observed base counts as a source; the plan's own base value is the plan's.
     from_plan = ~(probe.baseline == ev.base_level)
-    ev.base_source = np.where(from_plan, None, ev.base_source).astype(object)
+    # numpy's stubs don't admit None as a where() branch; numpy broadcasts it into the object array.
+    ev.base_source = np.where(from_plan, None, ev.base_source).astype(object)  # type: ignore[call-overload]
     if kind == TargetKind.comparative:
         ref = comparative.find_reference(plan, ind, settings)
         if ref is not None:
@@ -212,7 +214,7 @@ def _classify(case: Case, m: Measures, module, settings: EvaluationSettings, yea
     m["reason"][unsettled] = "实际值只是一个界限，不足以判断是否符合进度"
     m["warning"][unsettled] = False
     verdict = m["verdict"]
-    has_verdict = ~np.equal(verdict, None)
+    has_verdict = ~is_none(verdict)
     status[has_verdict] = verdict[has_verdict]
     if settings.final_status_at_end and year >= case.end_year:
         status[np.isin(status, [Status.lagging.value, Status.on_track.value, Status.ahead.value])] = Status.not_achieved.value
@@ -223,9 +225,11 @@ def _classify(case: Case, m: Measures, module, settings: EvaluationSettings, yea
 
 
 _FINDING_FIELDS = tuple(Finding.model_fields)
-_SET_FIELDS_SET = Finding.__pydantic_fields_set__.__set__  # slot descriptors: the cheapest way to fill an instance
-_SET_EXTRA = Finding.__pydantic_extra__.__set__
-_SET_PRIVATE = Finding.__pydantic_private__.__set__
+# Slot descriptors: the cheapest way to fill an instance. pydantic types these names as the instance's values,
+# so the class-level descriptors' __set__ is invisible to mypy.
+_SET_FIELDS_SET = Finding.__pydantic_fields_set__.__set__  # type: ignore[attr-defined]
+_SET_EXTRA = Finding.__pydantic_extra__.__set__  # type: ignore[union-attr]
+_SET_PRIVATE = Finding.__pydantic_private__.__set__  # type: ignore[union-attr]
 _NEW = object.__new__
 _SET_ATTR = object.__setattr__
 
@@ -279,7 +283,7 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
     elapsed = time_elapsed(year, b.base_year, b.end_year)
     shares = [elapsed if s is None else s for s in _optional(a["time_share"])]
     quiet = (Status.achieved, Status.not_assessable)
-    warnings = [bool(w) and s not in quiet for w, s in zip(a["warning"].tolist(), statuses)]
+    warnings = [bool(w) and s not in quiet for w, s in zip(a["warning"].tolist(), statuses, strict=True)]
     bounds = [Bound(v) if v else None for v in a["bound"].tolist()]
     cols = {name: _optional(a[name]) for name in ("actual", "baseline", "expected", "target", "completion", "gap",
                                                    "required_rate", "observed_rate", "projection")}
@@ -293,7 +297,7 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
     region_names = [str(r) for r in b.regions.tolist()]
     rows = zip(region_names, statuses, warnings, cols["actual"], bounds, actual_years, cols["baseline"],
                cols["expected"], cols["target"], cols["completion"], shares, cols["gap"], cols["required_rate"],
-               cols["observed_rate"], cols["projection"], projection_years, ratios, cats, a["sources"], texts, stale)
+               cols["observed_rate"], cols["projection"], projection_years, ratios, cats, a["sources"], texts, stale, strict=True)
     # Keys in field order, as a validated Finding would hold them.
     return [_finding({
         "indicator_id": ind.id, "no": ind.no, "indicator": ind.name, "category": ind.category,
@@ -309,10 +313,15 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
 
 
 def latest_data_year(plan: Plan, observations: ObservationsLike) -> int:
-    """The latest year with a value for a current-plan indicator within the period; else the base year."""
+    """The latest year of the period with a value for a current-plan indicator; else the period's first year.
+
+    Base-year values are the starting point, not progress: with nothing newer there is nothing to
+    monitor yet, and every surface (CLI, API, dashboard, annual report) opens on the first year.
+    """
     base, end = plan_years(plan)
+    first = plan.meta.period_start or base + 1
     frame = observation_frame(observations)
     ids = {i.id for i in plan.current_indicators()}
     years = pd.to_numeric(frame.loc[frame["indicator"].astype(str).isin(ids) & frame["value"].notna(), "year"])
-    years = years[(years >= base) & (years <= end)]
-    return int(years.max()) if len(years) else base
+    years = years[(years >= first) & (years <= end)]
+    return int(years.max()) if len(years) else first

@@ -96,9 +96,9 @@ def measure(case: Case) -> Measures:
         return m
     own_rate, years, last, sources = growth.realised_rate(case)
     ref_case = dataclasses.replace(case, evidence=case.reference, baseline=case.reference.base_level)
-    ref_rate, ref_years, ref_last, ref_sources = growth.realised_rate(ref_case)
+    ref_rate, _ref_years, _ref_last, ref_sources = growth.realised_rate(ref_case)
     merged = np.empty(case.n, dtype=object)
-    for i, (a, b) in enumerate(zip(sources, ref_sources)):
+    for i, (a, b) in enumerate(zip(sources, ref_sources, strict=True)):
         merged[i] = list(dict.fromkeys([*(a or []), *(b or [])]))
     sources = merged
     matched = np.zeros(case.n, dtype=bool)
@@ -111,8 +111,8 @@ def measure(case: Case) -> Measures:
         ref_rate = np.where(matched, c_ref, ref_rate)
         years = np.where(matched, c_k, years)
         last = np.where(matched, c_last, last)
-        for i in np.flatnonzero(matched):
-            sources[i] = c_sources.get(case.regions[i], sources[i])
+        for j in np.flatnonzero(matched).tolist():
+            sources[j] = c_sources.get(case.regions[j], sources[j])
     has = np.isfinite(own_rate)
     mark_missing(m, case, has)
     m.set_verdict(~has, Status.not_assessable, growth.why_no_rate(case))

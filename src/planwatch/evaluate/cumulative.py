@@ -11,8 +11,8 @@ import numpy as np
 
 from planwatch.model import PathShape, Status
 
-from .measures import Case, Measures
 from .level import mark_missing
+from .measures import Case, Measures
 
 
 def is_reduction(case: Case) -> bool:

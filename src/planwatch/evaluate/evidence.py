@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -50,7 +51,7 @@ def _kind_codes(kinds: np.ndarray) -> np.ndarray:
     (mapped once per distinct value)."""
     codes, distinct = pd.factorize(kinds)
     mapped = [str(k.value) if hasattr(k, "value") else str(k) for k in distinct]
-    return np.array(mapped + ["level"], dtype=object)[codes]  # code -1 (missing) picks the last
+    return np.array([*mapped, "level"], dtype=object)[codes]  # code -1 (missing) picks the last
 
 
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -85,7 +86,14 @@ class Rows:
 
 def _nullable(values) -> np.ndarray:
     arr = np.asarray(values, dtype=object)
-    return np.where(pd.isna(arr), None, arr)
+    # numpy's stubs don't admit None as a where() branch; numpy itself broadcasts it into the object array.
+    return np.where(pd.isna(arr), None, arr)  # type: ignore[call-overload]
+
+
+def is_none(values: np.ndarray) -> np.ndarray:
+    """Elementwise ``is None`` over an object array, as a boolean array."""
+    # numpy's stubs don't admit None as a ufunc operand; numpy itself compares elementwise.
+    return np.equal(values, None)  # type: ignore[call-overload]
 
 
 def prepare(frame: pd.DataFrame, year: int, regions: pd.Index, indicators: set[str] | None = None) -> dict[str, Rows]:
@@ -98,7 +106,8 @@ def prepare(frame: pd.DataFrame, year: int, regions: pd.Index, indicators: set[s
         keep &= frame["indicator"].isin(indicators).to_numpy()
     # Row positions are chosen and ordered first, so each column is gathered once, in its final order.
     rows = np.flatnonzero(keep)
-    rc = regions.get_indexer(_column(frame, "region")[rows])
+    # pandas accepts any array-like target; pandas-stubs narrows the parameter to Index.
+    rc = regions.get_indexer(_column(frame, "region")[rows])  # type: ignore[arg-type]
     inside = rc >= 0
     if not inside.all():
         rows, rc = rows[inside], rc[inside]
@@ -119,26 +128,30 @@ def prepare(frame: pd.DataFrame, year: int, regions: pd.Index, indicators: set[s
     return out
 
 
+# Evidence's arrays are all set by gather() before an Evidence is used; None only marks "not yet gathered".
+_GATHERED: np.ndarray = cast("np.ndarray", None)
+
+
 @dataclass
 class Evidence:
     """Observed facts for one indicator across ``regions`` (arrays of that length)."""
 
     regions: pd.Index
-    level: np.ndarray = field(default=None)  # latest level value ≤ year
-    level_year: np.ndarray = field(default=None)
-    level_bound: np.ndarray = field(default=None)  # '>' / '<' / None
-    level_source: np.ndarray = field(default=None)
-    base_level: np.ndarray = field(default=None)  # level observed in the base year
-    base_source: np.ndarray = field(default=None)
-    growth_log: np.ndarray = field(default=None)  # Σ ln(1 ± g/100) of yearly changes after base
-    growth_years: np.ndarray = field(default=None)  # how many yearly changes were chained
-    growth_last_year: np.ndarray = field(default=None)
-    growth_sources: np.ndarray = field(default=None)  # list of sources per region, or None
-    cumulative: np.ndarray = field(default=None)  # latest change since base, %
-    cumulative_year: np.ndarray = field(default=None)
-    cumulative_source: np.ndarray = field(default=None)
-    text: np.ndarray = field(default=None)  # latest qualitative value
-    any_rows: np.ndarray = field(default=None)  # any observation at all
+    level: np.ndarray = field(default=_GATHERED)  # latest level value ≤ year
+    level_year: np.ndarray = field(default=_GATHERED)
+    level_bound: np.ndarray = field(default=_GATHERED)  # '>' / '<' / None
+    level_source: np.ndarray = field(default=_GATHERED)
+    base_level: np.ndarray = field(default=_GATHERED)  # level observed in the base year
+    base_source: np.ndarray = field(default=_GATHERED)
+    growth_log: np.ndarray = field(default=_GATHERED)  # Σ ln(1 ± g/100) of yearly changes after base
+    growth_years: np.ndarray = field(default=_GATHERED)  # how many yearly changes were chained
+    growth_last_year: np.ndarray = field(default=_GATHERED)
+    growth_sources: np.ndarray = field(default=_GATHERED)  # list of sources per region, or None
+    cumulative: np.ndarray = field(default=_GATHERED)  # latest change since base, %
+    cumulative_year: np.ndarray = field(default=_GATHERED)
+    cumulative_source: np.ndarray = field(default=_GATHERED)
+    text: np.ndarray = field(default=_GATHERED)  # latest qualitative value
+    any_rows: np.ndarray = field(default=_GATHERED)  # any observation at all
 
 
 def _last_rows(rc: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -148,7 +161,7 @@ def _last_rows(rc: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return regions_hit, idx[first]
 
 
-def _pick(n: int, at: np.ndarray, values: np.ndarray, fill) -> np.ndarray:
+def _pick(n: int, at: tuple[np.ndarray, np.ndarray], values: np.ndarray, fill) -> np.ndarray:
     out = np.full(n, fill, dtype=float if isinstance(fill, float) else object)
     out[at[0]] = values[at[1]]
     return out
@@ -179,7 +192,7 @@ def gather(rows: Rows | None, regions: pd.Index, base_year: int, *, reduction: b
     ev.level_year = _pick(n, at, rows.year.astype(float), np.nan)
     ev.level_bound = _pick(n, at, rows.bound, None)
     ev.level_source = _pick(n, at, rows.source, None)
-    at = _last_rows(rows.rc, is_level & (rows.year == base_year) & np.equal(rows.bound, None))
+    at = _last_rows(rows.rc, is_level & (rows.year == base_year) & is_none(rows.bound))
     ev.base_level = _pick(n, at, rows.value, np.nan)
     ev.base_source = _pick(n, at, rows.source, None)
 
@@ -210,7 +223,7 @@ def gather(rows: Rows | None, regions: pd.Index, base_year: int, *, reduction: b
     ev.cumulative_year = _pick(n, at, rows.year.astype(float), np.nan)
     ev.cumulative_source = _pick(n, at, rows.source, None)
 
-    at = _last_rows(rows.rc, ~np.equal(rows.text, None) & ~has_value)
+    at = _last_rows(rows.rc, ~is_none(rows.text) & ~has_value)
     ev.text = _pick(n, at, rows.text, None)
     ev.any_rows = np.zeros(n, dtype=bool)
     ev.any_rows[rows.rc] = True
@@ -222,7 +235,7 @@ def _source_lists(codes: np.ndarray, years: np.ndarray, sources: np.ndarray, n: 
     pairs = pd.DataFrame({"r": codes, "y": years, "s": sources}).dropna(subset=["s"])
     pairs = pairs.sort_values("y", kind="stable").drop_duplicates(["r", "s"])
     out = np.full(n, None, dtype=object)
-    for r, src in zip(pairs["r"].to_numpy(), pairs["s"].to_numpy()):
+    for r, src in zip(pairs["r"].to_numpy(), pairs["s"].to_numpy(), strict=True):
         if out[r] is None:
             out[r] = []
         out[r].append(str(src))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from planwatch.model import Status, TargetKind, observed_unit
 from planwatch.figures import fmt_share, with_unit
+from planwatch.model import Status, TargetKind, observed_unit
 from planwatch.vocabulary import BOUND_WORDS, stale_note, status_label
 
 
@@ -16,6 +16,8 @@ def _year(y: float | None) -> str:
 # The per-finding values an explanation reads; the rest is the same for a whole indicator × target.
 _PER_ROW = ("status", "verdict_reason", "actual", "actual_year", "actual_bound", "target", "expected", "completion",
             "time_elapsed", "required_rate", "ratio", "warning", "projection", "stale")
+# Keyed by the bound's text (Bound is a StrEnum), as the per-row values may be plain strings.
+_BOUND_WORDS: dict[str, str] = {str(b): w for b, w in BOUND_WORDS.items()}
 _SETTLED_BY_REASON = (Status.no_data, Status.not_assessable, Status.pending_target)
 
 
@@ -55,18 +57,18 @@ def _bodies(c: dict[str, list], kind: TargetKind, unit: str, target_text: str, r
     targets = [target_text] * len(when) if target_text else [with_unit(x, target_unit) for x in c["target"]]
     if kind == TargetKind.annual_growth:
         return [f"截至{w}年均增长{a}，目标年均{t}，期末前还需年均{with_unit(r, '%')}"
-                for w, a, t, r in zip(when, actual, targets, c["required_rate"])]
+                for w, a, t, r in zip(when, actual, targets, c["required_rate"], strict=True)]
     if kind == TargetKind.cumulative_change:
         return [f"截至{w}累计{a}，按进度应达{with_unit(e, '%')}，目标{t}，完成进度{fmt_share(p)}，时间进度{s}"
-                for w, a, e, t, p, s in zip(when, actual, c["expected"], targets, c["completion"], elapsed)]
+                for w, a, e, t, p, s in zip(when, actual, c["expected"], targets, c["completion"], elapsed, strict=True)]
     if kind == TargetKind.comparative:
         return [f"截至{w}年均增长{a}，比较对象同期年均增长{with_unit(t, '%')}（{rule_note}）"
-                for w, a, t in zip(when, actual, c["target"])]
+                for w, a, t in zip(when, actual, c["target"], strict=True)]
     if kind == TargetKind.maintain:
-        return [f"{w}实际{a}，应保持在{with_unit(t, unit)}" for w, a, t in zip(when, actual, c["target"])]
+        return [f"{w}实际{a}，应保持在{with_unit(t, unit)}" for w, a, t in zip(when, actual, c["target"], strict=True)]
     out = []
-    for i, (w, a, status) in enumerate(zip(when, actual, c["status"])):
-        bound = BOUND_WORDS.get(str(c["actual_bound"][i] or ""), "")
+    for i, (w, a, status) in enumerate(zip(when, actual, c["status"], strict=True)):
+        bound = _BOUND_WORDS.get(str(c["actual_bound"][i] or ""), "")
         text = f"{w}实际{bound}{a}"
         if status == Status.achieved:
             text += f"，已达到目标{targets[i]}"

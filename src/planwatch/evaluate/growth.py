@@ -6,8 +6,9 @@ import numpy as np
 
 from planwatch.model import Comparator, Direction, Status
 
-from .measures import Case, Measures, about_tolerance, direction_of
+from .evidence import is_none
 from .level import _sources, mark_missing
+from .measures import Case, Measures, about_tolerance, direction_of
 from .paths import geometric_mask
 
 
@@ -37,7 +38,7 @@ def realised_rate(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
 
         t_lv = ev.level_year - case.base_year
         lv = ~chained & ~cum & np.isfinite(ev.level) & np.isfinite(case.baseline) & (t_lv > 0) \
-            & geometric_mask(True, case.baseline, ev.level) & np.equal(ev.level_bound, None)
+            & geometric_mask(True, case.baseline, ev.level) & is_none(ev.level_bound)
         from_lv = np.expm1(np.log(ev.level / case.baseline) / np.where(lv, t_lv, 1)) * 100
         rate = np.where(lv, from_lv, rate)
         years = np.where(lv, t_lv, years)
@@ -60,7 +61,7 @@ def _has_rate(case: Case) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         return (ev.growth_years > 0) | (np.isfinite(ev.cumulative) & (ev.cumulative_year > case.base_year)) | (
             np.isfinite(ev.level) & np.isfinite(case.baseline) & (ev.level_year > case.base_year)
-            & np.equal(ev.level_bound, None))
+            & is_none(ev.level_bound))
 
 
 def why_no_rate(case: Case) -> np.ndarray:

@@ -6,6 +6,7 @@ import numpy as np
 
 from planwatch.model import Bound, Direction, PathShape, Status
 
+from .evidence import is_none
 from .measures import Case, Measures, about_tolerance, direction_of, thresholds
 from .paths import average_rate, completion, expected_value, geometric_mask
 from .projection import project, year_reached
@@ -17,9 +18,9 @@ def mark_missing(m: Measures, case: Case, has_value: np.ndarray | None = None) -
     has_value = np.zeros(case.n, dtype=bool) if has_value is None else has_value
     m.set_verdict(~ev.any_rows, Status.no_data, "截至评估年份尚无实际数据")
     texts = np.array([f"仅有定性描述（{t}），无法与目标数值比较" if t else None for t in ev.text], dtype=object) \
-        if np.any(~np.equal(ev.text, None)) else None
+        if np.any(~is_none(ev.text)) else None
     if texts is not None:
-        m.set_verdict(~has_value & ~np.equal(ev.text, None), Status.not_assessable, texts)
+        m.set_verdict(~has_value & ~is_none(ev.text), Status.not_assessable, texts)
 
 
 def prepare(case: Case) -> Measures:
@@ -37,7 +38,7 @@ def prepare(case: Case) -> Measures:
 
 def _sources(*columns: np.ndarray) -> np.ndarray:
     """Distinct sources per region, in column order (one list per region)."""
-    rows = zip(*(c.tolist() for c in columns))
+    rows = zip(*(c.tolist() for c in columns), strict=True)
     return np.fromiter((_distinct(items) for items in rows), dtype=object, count=len(columns[0]))
 
 

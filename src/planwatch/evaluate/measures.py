@@ -10,7 +10,7 @@ import pandas as pd
 
 from planwatch.model import Comparator, Direction, Indicator, PathShape, Target, TargetKind
 
-from .evidence import Evidence
+from .evidence import Evidence, is_none
 from .settings import EvaluationSettings
 
 
@@ -80,7 +80,7 @@ class Measures:
 
     def set_verdict(self, mask: np.ndarray, status: str, reason: str | np.ndarray | None = None) -> None:
         """Give a direct status (no_data, not_assessable …) where ``mask`` and none is set yet."""
-        free = mask & np.equal(self.arrays["verdict"], None)
+        free = mask & is_none(self.arrays["verdict"])
         self.arrays["verdict"][free] = status
         if reason is not None:
             reasons = np.broadcast_to(np.asarray(reason, dtype=object), (self.n,))
@@ -104,6 +104,7 @@ def direction_of(target: Target, base: float | None) -> Direction:
 
 def thresholds(target: Target, direction: Direction, tolerance: float) -> tuple[float, float]:
     """The interval of values that meet the target: (low, high), one side open when one-sided."""
+    assert target.value is not None, "thresholds() needs a numeric target"
     value = float(target.value)
     comparator = target.comparator
     if comparator == Comparator.at_least:

@@ -110,4 +110,4 @@ def planned_path(baseline: float | None, target: float | None, base_year: int | 
     geo = geometric_mask(shape == PathShape.geometric, baseline, target)
     years = np.arange(base_year, end_year + 1)
     values = expected_value(baseline, target, (years - base_year) / (end_year - base_year), geo)
-    return [(int(y), float(v)) for y, v in zip(years, values)]
+    return [(int(y), float(v)) for y, v in zip(years, values, strict=True)]

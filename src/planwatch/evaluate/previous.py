@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from planwatch.figures import with_unit
 from planwatch.model import (
     Assessment,
     Comparator,
@@ -18,7 +19,6 @@ from planwatch.model import (
 )
 from planwatch.vocabulary import status_label
 
-from planwatch.figures import with_unit
 from .measures import about_tolerance, direction_of, thresholds
 from .settings import EvaluationSettings, resolve_settings
 
@@ -88,7 +88,7 @@ def evaluate_previous_plan(plan: Plan, *, settings: EvaluationSettings | dict | 
     """Judge the previous plan's targets (表1) at its end: achieved / not_achieved / not_assessable."""
     settings = resolve_settings(settings)
     indicators = plan.previous_indicators()
-    end = max((i.period_end for i in indicators), default=plan.meta.base_year)
+    end = max((i.period_end for i in indicators if i.period_end is not None), default=plan.meta.base_year)
     start = min((i.period_start for i in indicators if i.period_start), default=None)
     findings = []
     for ind in indicators:

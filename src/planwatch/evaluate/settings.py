@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from planwatch.errors import EvaluationError
 
 
+def _reference_synonyms() -> dict[str, tuple[str, ...]]:
+    return {"地区生产总值": ("生产总值", "GDP", "经济增长", "经济")}
+
+
 class EvaluationSettings(BaseModel):
     """Thresholds and tolerances used by the rules and methods; override any by name."""
 
@@ -68,7 +72,7 @@ class EvaluationSettings(BaseModel):
         description="指标名称含这些词时，累计变化目标按“降低”处理（逐年降幅复合）",
     )
     reference_synonyms: dict[str, tuple[str, ...]] = Field(
-        default_factory=lambda: {"地区生产总值": ("生产总值", "GDP", "经济增长", "经济")},
+        default_factory=_reference_synonyms,
         description="比较性目标参照量的同义词表：参照文字或其同义词出现在指标/序列名称中即视为匹配",
     )
     reference_strip_words: tuple[str, ...] = Field(
@@ -94,7 +98,7 @@ def settings_help() -> list[tuple[str, Any, str]]:
     """Every setting as (name, default, help), in declaration order."""
     out = []
     for name, field in EvaluationSettings.model_fields.items():
-        default = field.default_factory() if field.default_factory else field.default
+        default = field.get_default(call_default_factory=True)
         out.append((name, default, field.description or ""))
     return out
 

@@ -98,7 +98,7 @@ def _import(store: Store, path: Path, plan, cells, report: ImportReport, problem
             result = check_row(cell, ctx)
             problems += [_problem(p) for p in result.problems]
             report.notes += [_problem(p) for p in result.notes]
-            if result.no_value:
+            if result.no_value and result.record is not None:
                 report.no_value.append(ImportProblem(row=cell.row, column=cell.column("value"), value="",
                                                      message=f"无数值，按备注记为文字：{result.record['text']}"))
             if result.record is None:
@@ -118,9 +118,9 @@ def _import(store: Store, path: Path, plan, cells, report: ImportReport, problem
         report.per_indicator = dict(Counter(r["indicator"] for r in records))
         if declare and not dry_run:
             store._declare(conn, declare)
-        result = store.write_observations(conn, records, file_name=path.name, sha256=_sha256(path))
-        report.inserted, report.revised, report.unchanged = (result.count(s) for s in ("inserted", "revised",
-                                                                                         "unchanged"))
+        written = store.write_observations(conn, records, file_name=path.name, sha256=_sha256(path))
+        report.inserted, report.revised, report.unchanged = (written.count(s) for s in ("inserted", "revised",
+                                                                                          "unchanged"))
         if dry_run:
             raise _DryRun(report)
     return report

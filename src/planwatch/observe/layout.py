@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from .tables import Table
@@ -65,7 +66,7 @@ def is_wide(header: list[str]) -> bool:
     return "value" not in fields and any(year_of_header(h) for h in header)
 
 
-def classify_columns(header: list[str], *, known: dict[str, int] | None = None, skip: set[int] = frozenset(),
+def classify_columns(header: list[str], *, known: dict[str, int] | None = None, skip: Set[int] = frozenset(),
                      reserved: tuple[str, ...] = ()) -> tuple[dict[str, int], list[tuple[int, str]]]:
     """Canonical column name → index for the first column of each name; the rest kept as extras."""
     mapping = dict(known or {})

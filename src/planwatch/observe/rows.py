@@ -144,7 +144,7 @@ def _value_fields(cells: Cells, subject: Subject, reading: Reading, unit: str | 
         return {**text_fields, "text": note, "kind": "text"}
     if explicit == ObservationKind.text or (not reading.numeric and unit and is_qualitative_unit(unit)):
         return {**text_fields, "text": normalise(raw), "kind": "text"}
-    if not reading.numeric:
+    if reading.value is None:  # i.e. not reading.numeric, spelled so the type narrows
         problem("value", "不是数值：应为数字（可带 >、<、超、低于 等界限），定性内容请将单位写为“位次”或类型写为 text")
         return None
     fields = {"value": reading.value, "bound": str(reading.bound) if reading.bound else None, "text": None}

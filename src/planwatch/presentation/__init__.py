@@ -8,7 +8,7 @@ path from :mod:`planwatch.evaluate.paths`; nothing here judges.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -18,6 +18,7 @@ import pandas as pd
 from planwatch.evaluate.paths import planned_path
 from planwatch.figures import fmt_number, fmt_rate, fmt_share, fmt_value
 from planwatch.model import (
+    Bound,
     Finding,
     ObservationKind,
     Plan,
@@ -182,9 +183,18 @@ def observed_points(frame: pd.DataFrame, region: str) -> dict[tuple[str, str], t
     rows = rows.sort_values(["indicator", "kind", "year"], kind="stable")
     out: dict[tuple[str, str], list[Point]] = {}
     for ind, kind, year, value, bound in zip(rows["indicator"], rows["kind"].fillna("level"), rows["year"],
-                                             rows["value"], rows["bound"]):
-        out.setdefault((str(ind), str(kind)), []).append(Point(int(year), float(value), bound or None))
+                                             rows["value"], rows["bound"], strict=True):
+        # The frame holds NULL as None (SQLite) or NaN (pandas' reading): only '>' / '<' is a bound.
+        out.setdefault((str(ind), str(kind)), []).append(Point(int(year), float(value), bound_sign(bound)))
     return {k: _one_per_year(v) for k, v in out.items()}
+
+
+def bound_sign(bound: object) -> str | None:
+    """'>' or '<' for a bound observation, None for a plain value (whatever the frame holds for NULL)."""
+    return bound if bound in BOUND_VALUES else None
+
+
+BOUND_VALUES = frozenset(b.value for b in Bound)
 
 
 def _one_per_year(points: list[Point]) -> tuple[Point, ...]:
@@ -223,7 +233,7 @@ class ChartSeries:
         }
 
 
-def chart_series(f: Finding, points: dict[tuple[str, str], tuple[Point, ...]]) -> ChartSeries:
+def chart_series(f: Finding, points: Mapping[tuple[str, str], tuple[Point, ...]]) -> ChartSeries:
     """The chart of one finding, from the region's observed points (see :func:`observed_points`)."""
     kind = observed_kind(f.kind)
     actual = points.get((f.indicator_id, str(kind)), ())

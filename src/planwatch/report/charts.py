@@ -8,7 +8,6 @@ fonts); PNG without software metadata.
 from __future__ import annotations
 
 import io
-import math
 import multiprocessing as mp
 import os
 import threading
@@ -16,18 +15,21 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import cast
 
 import matplotlib
 
 matplotlib.use("Agg", force=False)
 
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.axis import Axis
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from planwatch.figures import fmt_number  # noqa: E402
-from planwatch.vocabulary import status_colour  # noqa: E402
+from planwatch.figures import fmt_number
+from planwatch.vocabulary import status_colour
 
-from .contents import IndicatorRow, ReportContext  # noqa: E402
-from .fonts import cjk_font  # noqa: E402
+from .contents import IndicatorRow, ReportContext
+from .fonts import cjk_font
 
 PNG_DPI = 150
 WORKERS_ENV = "PLANWATCH_REPORT_WORKERS"
@@ -44,6 +46,11 @@ class Chart:
     title: str
     svg: str = ""
     png: bytes = b""
+
+
+def _integer_ticks(axis: Axis) -> None:
+    # The default major locator is AutoLocator, a MaxNLocator; matplotlib's stubs type it as the base Locator.
+    cast(MaxNLocator, axis.get_major_locator()).set_params(integer=True)
 
 
 @contextmanager
@@ -108,7 +115,7 @@ def indicator_figure(row: IndicatorRow, report_year: int, fig: Figure | None = N
     ax.set_title(f"{no}{f.indicator}（{row.cells['status']}）", fontsize=10)
     ax.set_xlabel("年份")
     ax.set_ylabel(chart.unit or "数值")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.xaxis)
     ax.grid(axis="y", color="#E0E0E0", linewidth=0.6)
     handles, _ = ax.get_legend_handles_labels()
     if handles:
@@ -130,7 +137,7 @@ def status_figure(ctx: ReportContext) -> Figure:
     ax.bar_label(bars, labels=[str(v) for v in values], padding=3, fontsize=8)
     ax.set_title(f"主要指标评估状态（共{ctx.total}项）", fontsize=10)
     ax.set_xlabel("指标数（项）")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.xaxis)
     fig.tight_layout()
     return fig
 
@@ -142,15 +149,15 @@ def category_figure(ctx: ReportContext) -> Figure:
     fig = Figure(figsize=(6.4, 0.5 * max(len(names), 1) + 1.4))
     ax = fig.add_subplot()
     left = [0] * len(names)
-    for i, (status, label) in enumerate(zip(table.statuses, table.labels)):
+    for i, (status, label) in enumerate(zip(table.statuses, table.labels, strict=True)):
         values = [r[1][i] for r in table.rows][::-1]
         if not any(values):
             continue
         ax.barh(names, values, left=left, color=status_colour(status), label=label)
-        left = [a + b for a, b in zip(left, values)]
+        left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_title("分领域指标评估状态", fontsize=10)
     ax.set_xlabel("指标数（项）")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.xaxis)
     if any(left):
         ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, frameon=False)
     fig.tight_layout()
@@ -181,7 +188,8 @@ def _render_rows(job: tuple[Sequence[IndicatorRow], int, bool, bool]) -> list[Ch
     rows, year, svg, png = job
     fig = Figure(figsize=INDICATOR_SIZE)
     with chart_style():
-        return [_render(r.chart_key, r.finding.indicator, indicator_figure(r, year, fig), svg, png) for r in rows]
+        # Only rows with a chart key reach here (render_charts filters them).
+        return [_render(r.chart_key or "", r.finding.indicator, indicator_figure(r, year, fig), svg, png) for r in rows]
 
 
 def chart_workers(n_charts: int) -> int:

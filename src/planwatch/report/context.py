@@ -12,8 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from planwatch.errors import EvaluationError
-from planwatch.evaluate import DEFAULT_METHOD, EvaluationSettings, assess, evaluate_previous_plan, method_label, read_inputs
+from planwatch.evaluate import (
+    DEFAULT_METHOD,
+    EvaluationSettings,
+    assess,
+    evaluate_previous_plan,
+    method_label,
+    read_inputs,
+)
 from planwatch.evaluate.evidence import observation_frame
 from planwatch.evaluate.methods import METHODS
 from planwatch.figures import fmt_number, fmt_value, with_unit
@@ -27,8 +33,14 @@ from planwatch.model import (
     Status,
     TargetAdjustment,
 )
-from planwatch.presentation import FindingView, Point, chart_series, observed_points, plan_order, status_counts
-from planwatch.presentation import sentences
+from planwatch.presentation import (
+    FindingView,
+    Point,
+    chart_series,
+    observed_points,
+    sentences,
+    status_counts,
+)
 from planwatch.store import Store
 from planwatch.vocabulary import (
     CORE_STATUSES,

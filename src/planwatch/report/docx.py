@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import io
+import itertools
+import re
 import statistics
 import unicodedata
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt, RGBColor
+
+from planwatch.vocabulary import status_fill
 
 from .archive import stable_ooxml
 from .charts import Chart
 from .context import IndicatorRow, ReportContext
 from .fonts import BODY_FONT, DOCUMENT_LANGUAGE, HEADING_FONT, LATIN_FONT, SUBHEADING_FONT, TITLE_FONT
-from planwatch.vocabulary import status_fill
 from .xlsx import fixed_time
 
 BODY_SIZE = Pt(14)  # 四号
@@ -39,14 +42,16 @@ FIGURE_WIDTH = Cm(15)
 CELL_MARGIN = 40  # left and right of each cell (Word's default is 108): ten columns must fit
 COLUMN_SLACK = 20  # per column, for the borders and the rounding of glyph widths
 # Widths in em of the table font (a CJK character is 1 em).
-NAME_MIN_CHARS = 8  # a column of indicator names keeps at least this many characters a line
+NAME_MIN_CHARS = 8  # the column of indicator names keeps at least this many characters a line
 SHORT_WORD_CHARS = 4  # CJK text this short (序号, 完成度, 快于预期) is one word: never wrapped
-SHORT_COLUMN_CHARS = 7  # a column whose lines are this short (状态, 单位) never wraps: Chinese
-# breaks anywhere, so a narrower column would split 滞后（预警） as 滞后（预 / 警）
+SHORT_COLUMN_CHARS = 6  # a column whose lines are this short (状态, 单位) never wraps: Chinese
+# breaks anywhere, so a narrower column would split 微克/立方米 as 微克/立方 / 米
 AUTOSPACE = 0.25  # the gap Word and LibreOffice put between Chinese and Latin letters or digits
 # Punctuation a line may not start with (closing) or end with (opening), as in Chinese typesetting.
 OPENING = "（《「『“‘〔【(["
 CLOSING = "）》」』”’〕】，。、；：！？)]%"
+# A short bracketed note, kept whole: （2022年） split as （2022 / 年） reads as a typo.
+SHORT_NOTE = re.compile(r"[（(][^（）()\s]{1,6}[）)]")
 # Times New Roman advance widths in em, by class of character (rounded up).
 NARROW_LATIN = set(" .,:;!|'ijlftrsI()[]/-")
 WIDE_LATIN = set("mwMW%@&")
@@ -83,8 +88,11 @@ def _setup_styles(doc: DocumentType) -> None:
     normal.font.size = BODY_SIZE
     normal.paragraph_format.line_spacing = Pt(28)  # 公文: exact 28 pt lines; pictures need Figure
     normal.paragraph_format.space_after = Pt(0)
-    headings = (("Heading 1", Pt(16), HEADING_FONT), ("Heading 2", Pt(15), SUBHEADING_FONT),
-                ("Title", Pt(22), TITLE_FONT))
+    headings = (
+        ("Heading 1", Pt(16), HEADING_FONT),
+        ("Heading 2", Pt(15), SUBHEADING_FONT),
+        ("Title", Pt(22), TITLE_FONT),
+    )
     for name, size, font in headings:
         style = doc.styles[name]
         _set_fonts(style, font)
@@ -145,8 +153,9 @@ def _page_number_footer(doc: DocumentType) -> None:
     paragraph._p.append(field)
 
 
-def _centred(doc: DocumentType, text: str, size: Pt, *, bold: bool = False, font: str = BODY_FONT,
-             space_after: Pt = Pt(0)) -> None:
+def _centred(
+    doc: DocumentType, text: str, size: Pt, *, bold: bool = False, font: str = BODY_FONT, space_after: Pt = Pt(0)
+) -> None:
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.space_after = space_after
@@ -179,12 +188,17 @@ def _paragraph(doc: DocumentType, text: str, *, indent: bool = True) -> None:
         p.paragraph_format.first_line_indent = Pt(28)
 
 
-def _table(doc: DocumentType, headers: Sequence[str], rows: Sequence[Sequence], *,
-           fills: Sequence[dict[int, str]] | None = None) -> None:
+def _table(
+    doc: DocumentType,
+    headers: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    fills: Sequence[dict[int, str]] | None = None,
+) -> None:
     """A grid table sized to its content, with a bold header row repeated on each page; ``fills``
     shades cells by column."""
     texts = [[_cell_text(v) for v in row] for row in rows]
-    widths = column_widths(headers, texts)
+    widths = _column_widths(headers, texts)
     table = doc.add_table(rows=0, cols=len(headers))
     # Properties, grid and rows are built as XML: python-docx's cell API costs ~1 ms per cell, too
     # slow for data tables, and it cannot set cell margins.
@@ -204,19 +218,22 @@ def _cell_text(value) -> str:
 def _table_properties_xml(total: int) -> str:
     """Fixed layout, ``total`` twips wide: Word and LibreOffice then keep the grid's column widths."""
     margins = "".join(f'<w:{side} w:w="{CELL_MARGIN}" w:type="dxa"/>' for side in ("left", "right"))
-    return (f'<w:tblPr {nsdecls("w")}><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{total}" w:type="dxa"/>'
-            f'<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblCellMar>{margins}</w:tblCellMar>'
-            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-            'w:noHBand="0" w:noVBand="1"/></w:tblPr>')
+    return (
+        f'<w:tblPr {nsdecls("w")}><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{total}" w:type="dxa"/>'
+        f'<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblCellMar>{margins}</w:tblCellMar>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+    )
 
 
 def _grid_xml(widths: Sequence[int]) -> str:
     cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    return f'<w:tblGrid {nsdecls("w")}>{cols}</w:tblGrid>'
+    return f"<w:tblGrid {nsdecls('w')}>{cols}</w:tblGrid>"
 
 
-def _row_xml(values: Sequence, widths: Sequence[int], *, header: bool = False,
-             fills: dict[int, str] | None = None) -> str:
+def _row_xml(
+    values: Sequence, widths: Sequence[int], *, header: bool = False, fills: dict[int, str] | None = None
+) -> str:
     """One table row; each cell repeats its grid width (tcW): Word and LibreOffice each read one of them."""
     style = "TableHead" if header else "TableText"
     cells = []
@@ -233,13 +250,14 @@ def _row_xml(values: Sequence, widths: Sequence[int], *, header: bool = False,
     return f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/>{head}</w:trPr>{''.join(cells)}</w:tr>"
 
 
-def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+def _column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
     """Twips per column, summing to the text width. Each column is at least as wide as its longest
-    unbreakable piece (a column of names at least NAME_MIN_CHARS); the rest of the width goes by how
+    unbreakable piece (the names column at least NAME_MIN_CHARS); the rest of the width goes by how
     much more each column's longest line wants, so names get room and numbers stay narrow."""
     columns = [[row[j] for row in rows] for j in range(len(headers))]
-    least = [_least_twips(h, col) for h, col in zip(headers, columns)]
-    natural = [_natural_twips(h, col) for h, col in zip(headers, columns)]
+    names = _names_column(columns)
+    least = [_least_twips(h, col, names=j == names) for j, (h, col) in enumerate(zip(headers, columns, strict=True))]
+    natural = [_natural_twips(h, col) for h, col in zip(headers, columns, strict=True)]
     return _fitted(least, natural, _twips(TEXT_WIDTH))
 
 
@@ -248,21 +266,21 @@ def _fitted(least: list[int], natural: list[int], total: int) -> list[int]:
     if sum(natural) <= total:
         base, weights = natural, natural
     elif sum(least) <= total:
-        base, weights = least, [n - m for n, m in zip(natural, least)]
+        base, weights = least, [n - m for n, m in zip(natural, least, strict=True)]
     else:  # even the unbreakable pieces do not fit: shrink them alike
         base, weights = [0] * len(least), least
     spare = total - sum(base)
-    widths = [b + spare * w // sum(weights) for b, w in zip(base, weights)]
+    widths = [b + spare * w // sum(weights) for b, w in zip(base, weights, strict=True)]
     widths[widths.index(max(widths))] += total - sum(widths)
     return widths
 
 
-def _least_twips(header: str, cells: Sequence[str]) -> int:
+def _least_twips(header: str, cells: Sequence[str], *, names: bool) -> int:
     longest = _longest_em(header, cells)
     if longest <= SHORT_COLUMN_CHARS:
         return _em_twips(longest)
     least = max((_text_em(piece) for text in (header, *cells) for piece in _unbreakable(text)), default=0)
-    if _holds_names(cells):
+    if names:
         least = max(least, NAME_MIN_CHARS)
     return _em_twips(least)
 
@@ -275,9 +293,13 @@ def _longest_em(header: str, cells: Sequence[str]) -> float:
     return max(map(_text_em, (header, *cells)))
 
 
-def _holds_names(cells: Sequence[str]) -> bool:
-    """True for a column of Chinese names or phrases: its typical cell is longer than a short word."""
-    return bool(cells) and statistics.median(sum(map(_is_cjk, t)) for t in cells) > SHORT_WORD_CHARS
+def _names_column(columns: Sequence[Sequence[str]]) -> int | None:
+    """Index of the names column (指标, 目标, 项目): the first whose typical cell is Chinese text longer
+    than a short word. Only it is held to NAME_MIN_CHARS; ten such columns would not fit the page."""
+    for j, cells in enumerate(columns):
+        if cells and statistics.median(sum(map(_is_cjk, t)) for t in cells) > SHORT_WORD_CHARS:
+            return j
+    return None
 
 
 def _unbreakable(text: str) -> list[str]:
@@ -286,9 +308,10 @@ def _unbreakable(text: str) -> list[str]:
     text = text.strip()
     if text and " " not in text and _text_em(text) <= SHORT_WORD_CHARS:
         return [text]
+    in_note = {i for m in SHORT_NOTE.finditer(text) for i in range(m.start() + 1, m.end())}
     pieces, current = [], ""
-    for ch in text:
-        if ch.isspace() or (current and _may_break(current[-1], ch)):
+    for i, ch in enumerate(text):
+        if ch.isspace() or (current and i not in in_note and _may_break(current[-1], ch)):
             pieces.append(current)
             current = ""
         if not ch.isspace():
@@ -308,7 +331,7 @@ def _is_cjk(ch: str) -> bool:
 
 def _text_em(text: str) -> float:
     """Width of ``text`` on one line, in em of the table font."""
-    gaps = sum(_is_cjk(a) != _is_cjk(b) and (a + b).isalnum() for a, b in zip(text, text[1:]))
+    gaps = sum(_is_cjk(a) != _is_cjk(b) and (a + b).isalnum() for a, b in itertools.pairwise(text))
     return sum(map(_char_em, text)) + AUTOSPACE * gaps
 
 
@@ -357,11 +380,14 @@ def _summary(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart], n:
     _paragraph(doc, ctx.summary_text)
     for note in ctx.notes:
         _paragraph(doc, note)
-    _table(doc, [label for _, label, _ in ctx.status_counts] + ["合计"],
-           [[c for _, _, c in ctx.status_counts] + [ctx.total]],
-           fills=[{i: status_fill(s) for i, (s, _, c) in enumerate(ctx.status_counts) if c}])
+    _table(
+        doc,
+        [label for _, label, _ in ctx.status_counts] + ["合计"],
+        [[c for _, _, c in ctx.status_counts] + [ctx.total]],
+        fills=[{i: status_fill(s) for i, (s, _, c) in enumerate(ctx.status_counts) if c}],
+    )
     for table in (ctx.by_category, ctx.by_attribute):
-        body = [[name, *counts, total] for name, counts, total in table.rows + (table.total_row(),)]
+        body = [[name, *counts, total] for name, counts, total in (*table.rows, table.total_row())]
         _table(doc, [table.heading, *table.labels, "合计"], body)
     _picture(doc, charts.get("status"), "图1 主要指标评估状态")
     _picture(doc, charts.get("category"), "图2 分领域指标评估状态")
@@ -376,8 +402,20 @@ def _indicator_table(doc: DocumentType, rows: Sequence[IndicatorRow]) -> None:
         if r.finding.line:
             source += f" 第{r.finding.line}行"
         status = c["status"] + ("（预警）" if r.finding.warning else "")
-        body.append([c["no"], c["name"], c["unit"], c["baseline"], c["target"], c["actual"], c["expected"],
-                     c["completion"], status, source])
+        body.append(
+            [
+                c["no"],
+                c["name"],
+                c["unit"],
+                c["baseline"],
+                c["target"],
+                c["actual"],
+                c["expected"],
+                c["completion"],
+                status,
+                source,
+            ]
+        )
         fills.append({8: status_fill(r.status)})
     _table(doc, headers, body, fills=fills)
 
@@ -401,9 +439,14 @@ def _categories(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart],
 def _warnings(doc: DocumentType, ctx: ReportContext, n: int) -> None:
     _chapter_heading(doc, n, "约束性指标滞后与预警")
     if ctx.lagging_binding:
-        _table(doc, ["序号", "指标", "最新实际", "目标值", "完成度", "所需年均增速", "状态"],
-               [[r.cells[k] for k in ("no", "name", "actual", "target", "completion", "required_rate", "status")]
-                for r in ctx.lagging_binding])
+        _table(
+            doc,
+            ["序号", "指标", "最新实际", "目标值", "完成度", "所需年均增速", "状态"],
+            [
+                [r.cells[k] for k in ("no", "name", "actual", "target", "completion", "required_rate", "status")]
+                for r in ctx.lagging_binding
+            ],
+        )
     else:
         _paragraph(doc, f"截至{ctx.year}年，没有进度滞后或未实现的约束性指标。")
     if ctx.warnings:
@@ -419,8 +462,11 @@ def _adjustments(doc: DocumentType, ctx: ReportContext, n: int) -> None:
     if not ctx.adjustments:
         _paragraph(doc, "截至本报告，规划目标未作调整。")
         return
-    _table(doc, ["指标", "原目标", "调整后目标", "日期", "理由", "依据文件"],
-           [[a.indicator_name, a.old, a.new, a.date, a.reason, a.document] for a in ctx.adjustments])
+    _table(
+        doc,
+        ["指标", "原目标", "调整后目标", "日期", "理由", "依据文件"],
+        [[a.indicator_name, a.old, a.new, a.date, a.reason, a.document] for a in ctx.adjustments],
+    )
 
 
 def _final_extras(doc: DocumentType, ctx: ReportContext, n: int) -> None:
@@ -428,22 +474,35 @@ def _final_extras(doc: DocumentType, ctx: ReportContext, n: int) -> None:
     doc.add_heading("（一）正文和专栏中的量化目标", level=2)
     if ctx.prose_targets:
         known = sum(1 for t in ctx.prose_targets if t.has_data)
-        _paragraph(doc, f"共{len(ctx.prose_targets)}项，其中有实际数据{known}项，暂无数据{len(ctx.prose_targets) - known}项。")
-        _table(doc, ["目标", "目标值", "年份", "出处", "完成情况"],
-               [[t.subject, t.target_text, t.year or "", f"{t.section}（第{t.line}行）", t.evidence]
-                for t in ctx.prose_targets])
+        _paragraph(
+            doc, f"共{len(ctx.prose_targets)}项，其中有实际数据{known}项，暂无数据{len(ctx.prose_targets) - known}项。"
+        )
+        _table(
+            doc,
+            ["目标", "目标值", "年份", "出处", "完成情况"],
+            [
+                [t.subject, t.target_text, t.year or "", f"{t.section}（第{t.line}行）", t.evidence]
+                for t in ctx.prose_targets
+            ],
+        )
     else:
         _paragraph(doc, "规划正文中未识别出表外的量化目标。")
     doc.add_heading("（二）重大项目", level=2)
     if ctx.projects:
-        _table(doc, ["项目", "规模", "出处", "进展"],
-               [[p.name, p.figures, f"{p.section}（第{p.line}行）", p.evidence] for p in ctx.projects])
+        _table(
+            doc,
+            ["项目", "规模", "出处", "进展"],
+            [[p.name, p.figures, f"{p.section}（第{p.line}行）", p.evidence] for p in ctx.projects],
+        )
     else:
         _paragraph(doc, "规划中未识别出带有规模数据的重大项目。")
     if ctx.previous:
         doc.add_heading("（三）上一个规划期主要指标完成情况", level=2)
-        _table(doc, ["序号", "指标", "单位", "基期值", "目标值", "完成情况", "评估"],
-               [[r.no, r.name, r.unit, r.baseline, r.target, r.outcome, r.status_label] for r in ctx.previous])
+        _table(
+            doc,
+            ["序号", "指标", "单位", "基期值", "目标值", "完成情况", "评估"],
+            [[r.no, r.name, r.unit, r.baseline, r.target, r.outcome, r.status_label] for r in ctx.previous],
+        )
 
 
 def _sources(doc: DocumentType, ctx: ReportContext, n: int) -> None:
@@ -451,9 +510,23 @@ def _sources(doc: DocumentType, ctx: ReportContext, n: int) -> None:
     for s in ctx.sources:
         _paragraph(doc, f"[{s.number}] {s.source}", indent=False)
     if ctx.observations:
-        _table(doc, ["指标", "年份", "数值", "单位", "版本", "采用", "来源", "备注"],
-               [[o.indicator_name, o.year, o.value_text, o.unit, o.vintage, "是" if o.used else "否",
-                 f"[{o.source_number}]", o.note] for o in ctx.observations])
+        _table(
+            doc,
+            ["指标", "年份", "数值", "单位", "版本", "采用", "来源", "备注"],
+            [
+                [
+                    o.indicator_name,
+                    o.year,
+                    o.value_text,
+                    o.unit,
+                    o.vintage,
+                    "是" if o.used else "否",
+                    f"[{o.source_number}]",
+                    o.note,
+                ]
+                for o in ctx.observations
+            ],
+        )
     else:
         _paragraph(doc, "尚无观测数据。")
 
@@ -463,8 +536,12 @@ def _appendix(doc: DocumentType, ctx: ReportContext) -> None:
     _paragraph(doc, f"评估方法：{ctx.method.label}（{ctx.method.code}）。")
     if ctx.method.settings:
         _table(doc, ["参数", "说明", "取值"], [list(s) for s in ctx.method.settings])
-    _table(doc, ["状态", "含义"], [[label, definition] for _, label, definition in ctx.method.definitions],
-           fills=[{0: status_fill(code)} for code, _, _ in ctx.method.definitions])
+    _table(
+        doc,
+        ["状态", "含义"],
+        [[label, definition] for _, label, definition in ctx.method.definitions],
+        fills=[{0: status_fill(code)} for code, _, _ in ctx.method.definitions],
+    )
 
 
 def build_document(ctx: ReportContext, charts: dict[str, Chart]) -> DocumentType:
@@ -475,8 +552,12 @@ def build_document(ctx: ReportContext, charts: dict[str, Chart]) -> DocumentType
     _title_page(doc, ctx)
     _page_number_footer(doc)
     doc.add_heading(ctx.title, level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    chapters = [lambda n: _summary(doc, ctx, charts, n), lambda n: _categories(doc, ctx, charts, n),
-                lambda n: _warnings(doc, ctx, n), lambda n: _adjustments(doc, ctx, n)]
+    chapters = [
+        lambda n: _summary(doc, ctx, charts, n),
+        lambda n: _categories(doc, ctx, charts, n),
+        lambda n: _warnings(doc, ctx, n),
+        lambda n: _adjustments(doc, ctx, n),
+    ]
     if ctx.final:
         chapters.append(lambda n: _final_extras(doc, ctx, n))
     chapters.append(lambda n: _sources(doc, ctx, n))

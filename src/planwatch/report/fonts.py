@@ -73,6 +73,4 @@ def cjk_font() -> CJKFont:
     for family, fname in candidates:
         if covers(fname):
             return CJKFont(family=family, path=Path(fname))
-    raise PlanwatchError(
-        "未找到可显示中文的字体，图表中的汉字将无法显示。请先安装中文字体：" + APT_HINT
-    )
+    raise PlanwatchError("未找到可显示中文的字体，图表中的汉字将无法显示。请先安装中文字体：" + APT_HINT)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import jinja2
 
+from planwatch.vocabulary import STATUS_FILLS
+
 from .charts import Chart
 from .contents import ReportContext
-from planwatch.vocabulary import STATUS_FILLS
 
 TEMPLATES = Path(__file__).parent / "templates"
 

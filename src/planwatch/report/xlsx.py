@@ -13,9 +13,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planwatch.vocabulary import status_fill
+
 from .archive import stable_ooxml
 from .context import CountTable, IndicatorRow, ReportContext
-from planwatch.vocabulary import status_fill
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EC")
 THIN = Side(style="thin", color="9AA5B1")
@@ -60,7 +61,7 @@ def _count_table(ws: Worksheet, start: int, table: CountTable) -> int:
     headers = [(table.heading, 16)] + [(label, 12) for label in table.labels] + [("合计", 8)]
     _header(ws, start, headers)
     r = start
-    for name, counts, total in table.rows + (table.total_row(),):
+    for name, counts, total in (*table.rows, table.total_row()):
         r += 1
         _row(ws, r, [name, *counts, total])
         for i, status in enumerate(table.statuses, start=2):
@@ -73,7 +74,7 @@ def _summary_sheet(ws: Worksheet, ctx: ReportContext) -> None:
     ws.title = "汇总"
     ws["A1"] = ctx.title
     ws["A1"].font = Font(bold=True, size=14)
-    info = [
+    info: list[tuple[str, str | int | None]] = [
         ("地区", ctx.region), ("报告类型", ctx.kind_label), ("评估年份", ctx.year),
         ("规划期", f"{ctx.period_start}–{ctx.period_end}"), ("基期", ctx.base_year),
         ("数据截至", ctx.data_year or "暂无数据"), ("数据日期", ctx.generated_on.isoformat()),
@@ -132,7 +133,9 @@ def build_workbook(ctx: ReportContext) -> Workbook:
     """The workbook of a report."""
     wb = Workbook()
     used = {"汇总"}
-    _summary_sheet(wb.active, ctx)
+    ws = wb.active
+    assert isinstance(ws, Worksheet), "a new workbook starts with one worksheet"
+    _summary_sheet(ws, ctx)
     for section in ctx.sections:
         _category_sheet(wb.create_sheet(_sheet_title(section.name, used)), section.name, section.rows)
     _table_sheet(

@@ -164,8 +164,8 @@ class Store:
     def write_observations(self, conn: Connection, records: list[dict], *, file_name: str, sha256: str) -> WriteResult:
         """Write prepared records inside an open transaction; records an import when anything changed."""
         i = schema.imports
-        import_id = conn.execute(i.insert().values(file_name=file_name, sha256=sha256, row_count=len(records),
-                                                   imported_at=plans_db.now())).inserted_primary_key[0]
+        import_id = plans_db.inserted_id(conn.execute(i.insert().values(
+            file_name=file_name, sha256=sha256, row_count=len(records), imported_at=plans_db.now())))
         result = obs_db.write(conn, records, import_id)
         if result.statuses and all(s == "unchanged" for s in result.statuses):
             conn.execute(i.delete().where(i.c.id == import_id))

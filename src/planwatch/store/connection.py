@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import event, inspect
+from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy import create_engine
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from planwatch.errors import StoreError
@@ -107,7 +106,9 @@ def head_revision() -> str:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(cfg).get_current_head()
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None, "planwatch ships its migrations, so there is always a head"
+    return head
 
 
 def check_schema(engine: Engine, url: str) -> None:

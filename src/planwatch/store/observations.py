@@ -141,7 +141,7 @@ def write(conn: Connection, records: list[dict], import_id: int) -> WriteResult:
     for ids, flag in ((demote, False), (promote, True)):
         for start in range(0, len(ids), 1000):
             conn.execute(update(o).where(o.c.id.in_(ids[start:start + 1000])).values(is_current=flag))
-    insert_records(conn, [rec for rec, status in zip(records, statuses) if status != "unchanged"])
+    insert_records(conn, [rec for rec, status in zip(records, statuses, strict=True) if status != "unchanged"])
     return WriteResult(statuses)
 
 
@@ -151,6 +151,7 @@ def insert_records(conn: Connection, rows: list[dict]) -> None:
         return
     cols = schema.OBSERVATION_COLUMNS
     raw = conn.connection.driver_connection
+    assert raw is not None, "an open connection has its DBAPI connection"
     if conn.dialect.name == "postgresql":
         with raw.cursor() as cur, cur.copy(f"COPY observations ({', '.join(cols)}) FROM STDIN") as copy:
             for r in rows:
@@ -246,13 +247,14 @@ def _frame_by_copy(conn: Connection, query) -> pd.DataFrame:
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     buf = io.BytesIO()
     raw = conn.connection.driver_connection
+    assert raw is not None, "an open connection has its DBAPI connection"
     with raw.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
         for chunk in copy:
             buf.write(chunk)
     buf.seek(0)
     text_cols = [c for c in FRAME_COLUMNS if c not in ("year", "value")]
     df = pd.read_csv(buf, names=FRAME_COLUMNS, header=None, keep_default_na=False, na_values={"value": [""]},
-                     dtype={**{c: object for c in text_cols}, "year": "int64", "value": "float64"})
+                     dtype={**{c: "object" for c in text_cols}, "year": "int64", "value": "float64"})
     for col in text_cols:  # NULL arrives as '': give None like the SQLite path
         df[col] = df[col].where(df[col] != "", None)
     return df

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, CursorResult
 
 from planwatch.errors import StoreError
 from planwatch.model import Indicator, Plan, TargetAdjustment
@@ -37,9 +37,16 @@ class PlanSummary(BaseModel):
     loaded_at: datetime
 
 
+def inserted_id(result: CursorResult) -> int:
+    """The primary key of a single-row INSERT."""
+    key = result.inserted_primary_key
+    assert key is not None, "a single-row INSERT always reports its primary key"
+    return key[0]
+
+
 def now() -> datetime:
     """The current time, timezone-aware (UTC)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def plan_key(plan: Plan) -> str:
@@ -85,8 +92,8 @@ def load(conn: Connection, plan: Plan, *, source: str | None, note: str | None) 
     sha = hashlib.sha256(text.encode()).hexdigest()
     row = conn.execute(select(schema.plans).where(schema.plans.c.key == key)).first()
     if row is None:
-        plan_id = conn.execute(schema.plans.insert().values(
-            key=key, title=plan.meta.title, region=plan.meta.region, created_at=now())).inserted_primary_key[0]
+        plan_id = inserted_id(conn.execute(schema.plans.insert().values(
+            key=key, title=plan.meta.title, region=plan.meta.region, created_at=now())))
         latest = None
     else:
         plan_id = row.id
@@ -96,9 +103,9 @@ def load(conn: Connection, plan: Plan, *, source: str | None, note: str | None) 
         return PlanVersionInfo(key=key, title=plan.meta.title, region=plan.meta.region, version=latest.version,
                                created=False)
     version = 1 if latest is None else latest.version + 1
-    version_id = conn.execute(schema.plan_versions.insert().values(
+    version_id = inserted_id(conn.execute(schema.plan_versions.insert().values(
         plan_id=plan_id, version=version, loaded_at=now(), source=source, note=note, sha256=sha,
-        plan_json=text)).inserted_primary_key[0]
+        plan_json=text)))
     _insert_rows(conn, version_id, plan)
     adjustments = []
     if latest is not None:
@@ -197,7 +204,7 @@ def adjusted_plan(plan: Plan, indicator: str, *, new_value: float, reason: str, 
         update["comparator"] = comparator
     new_target = ind.target.model_copy(update=update)
     new_target = type(new_target).model_validate(new_target.model_dump())
-    targets = [new_target] + list(ind.targets[1:])
+    targets = [new_target, *ind.targets[1:]]
     new_ind = ind.model_copy(update={"target": new_target, "targets": targets})
     indicators = [new_ind if i.id == ind.id else i for i in plan.indicators]
     return plan.model_copy(update={"indicators": indicators})

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 STATIC = Path(__file__).parent / "static"
 
-__all__ = ["create_app", "WebSettings"]
+__all__ = ["WebSettings", "create_app"]
 
 
 def create_app(settings: WebSettings | None = None, *, store: Store | None = None) -> FastAPI:

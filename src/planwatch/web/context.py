@@ -22,7 +22,7 @@ from planwatch.figures import fmt_number, fmt_value
 from planwatch.model import Indicator, Plan, Status
 from planwatch.presentation import FindingView, chart_series, finding_views, observed_points, plan_order
 from planwatch.store import Store
-from planwatch.vintages import VINTAGE_LABELS
+from planwatch.vintages import vintage_label
 from planwatch.vocabulary import STATUS_DEFINITIONS, attribute_label, status_colour, status_label
 
 from .settings import WebSettings
@@ -303,7 +303,7 @@ def observation_records(dash: Dashboard, indicator: str, region: str) -> list[di
     for obs in dash.store.observations(indicator=indicator, region=region):
         rec = as_record(obs)
         rec["value_display"] = fmt_value(obs.value, obs.bound, obs.unit) if obs.value is not None else (obs.text or "—")
-        rec["vintage_display"] = VINTAGE_LABELS.get(obs.vintage or "", obs.vintage or "")
+        rec["vintage_display"] = vintage_label(obs.vintage)
         rec["revisions"] = [as_record(r) for r in dash.store.revisions(indicator, region, obs.year)]
         records.append(rec)
     records.sort(key=lambda r: (r["year"], str(r.get("kind") or "")))
