@@ -345,7 +345,7 @@ def bad(flow, tmp_path_factory):
         return Result(done.returncode, done.stdout, done.stderr)
 
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool:
-        by_process = dict(zip((s.id for s in SCENARIOS), pool.map(run, SCENARIOS)))
+        by_process = dict(zip((s.id for s in SCENARIOS), pool.map(run, SCENARIOS), strict=False))
     return {"places": places, "subprocess": by_process, "work": work}
 
 

@@ -11,11 +11,12 @@ import pytest
 
 from planwatch.cli import main
 from planwatch.model import Status
-from planwatch.vocabulary import status_label
 from planwatch.planfile import read_plan_yaml
 from planwatch.store import open_store
+from planwatch.vocabulary import status_label
 
-COUNTS_2024 = "共38项：提前实现3项，快于预期5项，基本符合预期1项，滞后3项，无数据23项，待下达2项，无法评估1项"
+COUNTS_2024 = ("共38项：提前实现3项（其中2项数据滞后），快于预期5项（其中5项数据滞后），基本符合预期1项（其中1项数据滞后），"
+               "滞后3项，无数据23项，待下达2项，无法评估1项")
 
 
 def cli(*args) -> tuple[int, str, str]:

@@ -78,7 +78,7 @@ def test_text_is_human_editable(yaml_text):
     assert yaml_text.startswith("# planwatch 规划文件")
     assert "title: 嘉兴市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要\n" in yaml_text
     assert "\\u" not in yaml_text and "{" not in yaml_text.split("format_version")[1][:200]
-    keys = [line.split(":")[0] for line in yaml_text.splitlines() if line and not line[0] in "# -"]
+    keys = [line.split(":")[0] for line in yaml_text.splitlines() if line and line[0] not in "# -"]
     assert keys[:3] == ["format_version", "meta", "outline"]
 
 

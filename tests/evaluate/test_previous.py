@@ -6,7 +6,7 @@ from planwatch.evaluate import evaluate_previous_plan
 
 
 def _rows(kit):
-    T, O = kit.Target, kit.Outcome
+    T, O = kit.Target, kit.Outcome  # noqa: E741 - O reads as the 表1 outcome column it builds
     def row(id, name, unit, base, targets, outcome=None, growth=None):
         return kit.indicator(id, name, unit, base, *targets, table="表1", start=2016, end=2020,
                              outcome=O(value=outcome, year=2020) if outcome is not None else O(),

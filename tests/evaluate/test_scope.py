@@ -34,7 +34,7 @@ def test_a_county_of_the_region_tree_is_judged_not_dropped(inputs):
 
 
 def test_an_unknown_region_is_refused_with_the_known_ones(inputs):
-    with pytest.raises(EvaluationError, match="地区“火星市”没有任何观测数据；已有数据的地区：.*嘉兴市"):
+    with pytest.raises(EvaluationError, match=r"地区“火星市”没有任何观测数据；已有数据的地区：.*嘉兴市"):
         assess(inputs, regions=["火星市"])
 
 

@@ -15,9 +15,9 @@ from planwatch.model import (
     Direction,
     TargetKind,
 )
-from planwatch.vocabulary import ATTRIBUTE_LABELS
 from planwatch.numbers import to_halfwidth
 from planwatch.samples import FRAGMENTS, JIAXING_OUTLINE
+from planwatch.vocabulary import ATTRIBUTE_LABELS
 
 
 def load(path) -> list[str]:

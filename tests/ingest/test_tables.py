@@ -128,7 +128,7 @@ def test_pipe_table_of_jiashan_fragment(jiashan_table):
 
 def test_pipe_table_cut_mid_row(jiashan_table):
     path = next(p for p in FRAGMENTS if p.name.startswith("jiashan"))
-    lines = path.read_text(encoding="utf-8").splitlines()[:40] + ["17 | 共富工坊累计数(个) | 78"]
+    lines = [*path.read_text(encoding="utf-8").splitlines()[:40], "17 | 共富工坊累计数(个) | 78"]
     (t,) = find_tables(lines)
     assert len(t.rows) == 16
     assert t.warnings == ["第41行：该行只有3个单元格（表头有7列），表格可能在此处被截断，已忽略该行"]

@@ -8,10 +8,7 @@ real store and evaluator use ``real_store`` (the shared ``jiaxing_store``).
 
 from __future__ import annotations
 
-
 import pytest
-
-from planwatch.report import ReportInputs
 
 from planwatch.model import (
     Assessment,
@@ -29,11 +26,12 @@ from planwatch.model import (
     PlanMeta,
     Project,
     ProseTarget,
-    TargetAdjustment,
     Status,
     Target,
+    TargetAdjustment,
     TargetKind,
 )
+from planwatch.report import ReportInputs
 
 REGION = "嘉兴市"
 TITLE = "嘉兴市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"

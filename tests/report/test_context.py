@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from planwatch.errors import EvaluationError
+from planwatch.figures import fmt_number, fmt_share, target_with_unit
 from planwatch.model import Observation
 from planwatch.report.context import build_context, latest_observations, report_year
-from planwatch.figures import fmt_number, fmt_share, target_with_unit
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_counts_by_status_category_attribute(ctx):
     assert ctx.total == 6
     assert {s: n for s, _, n in ctx.status_counts} == {
         "achieved": 1, "ahead": 1, "on_track": 1, "lagging": 2, "no_data": 0, "pending_target": 1}
-    by_cat = {name: dict(zip(ctx.by_category.statuses, counts)) for name, counts, _ in ctx.by_category.rows}
+    by_cat = {name: dict(zip(ctx.by_category.statuses, counts, strict=False)) for name, counts, _ in ctx.by_category.rows}
     assert by_cat["生态环境"]["lagging"] == 1 and by_cat["生态环境"]["pending_target"] == 1
     assert by_cat["经济发展"]["lagging"] == 1 and by_cat["经济发展"]["on_track"] == 1
     by_attr = {name: total for name, _, total in ctx.by_attribute.rows}
@@ -155,5 +155,5 @@ def test_number_wording():
 
 def test_findings_of_the_previous_plan_are_left_out(plan, observations, hand):
     old = hand.findings()[0].model_copy(update={"indicator_id": "T1-1", "indicator": "地区生产总值", "no": "1"})
-    ctx = build_context(plan, hand.assessment(2024, hand.findings() + [old]), observations, [], "annual")
+    ctx = build_context(plan, hand.assessment(2024, [*hand.findings(), old]), observations, [], "annual")
     assert "T1-1" not in [r.finding.indicator_id for r in ctx.rows] and ctx.total == 6

@@ -58,7 +58,7 @@ def test_xlsx_content(annual_reports, hand):
     assert summary["地区"] == "嘉兴市" and summary["评估年份"] == 2024 and summary["滞后"] == 2 and summary["合计"] == 6
     ws = wb["经济发展"]
     header = [c.value for c in ws[1]]
-    gdp = dict(zip(header, [c.value for c in ws[2]]))
+    gdp = dict(zip(header, [c.value for c in ws[2]], strict=False))
     assert (gdp["指标"], gdp["基期值"], gdp["目标值"], gdp["最新实际"], gdp["实际年份"]) == ("地区生产总值", 5509.5, 9000, 7569.5, 2024)
     assert gdp["完成度"] == 0.5902 and gdp["状态"] == "滞后" and gdp["预警"] == "是" and gdp["规划行号"] == 458
     status_cell = ws.cell(row=2, column=header.index("状态") + 1)
@@ -99,7 +99,7 @@ def test_same_inputs_give_identical_bytes(tmp_path, hand):
     inputs = ReportInputs(hand.plan(), hand.assessment(), hand.observations(), hand.adjustments())
     first = build_reports(inputs, "annual", 2024, tmp_path / "a", formats=("html", "xlsx"))
     second = build_reports(inputs, "annual", 2024, tmp_path / "b", formats=("html", "xlsx"))
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=False):
         assert a.name == b.name
         assert a.read_bytes() == b.read_bytes(), a.name
     with zipfile.ZipFile(first[1]) as z:

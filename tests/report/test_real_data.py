@@ -60,7 +60,7 @@ def test_counts_match_the_evaluation(jiaxing):
 
 
 def test_gdp_row_uses_the_latest_real_figures(jiaxing):
-    store, ctx, paths = jiaxing
+    _store, ctx, paths = jiaxing
     gdp = next(r for r in ctx.rows if r.finding.indicator == "地区生产总值")
     assert gdp.finding.actual == GDP_2024 and gdp.finding.actual_year == 2024
     assert (2021, GDP_2021_FINAL) in [(p.year, p.value) for p in gdp.chart.actual]

@@ -162,7 +162,7 @@ def is_reduction_name(name: str) -> bool:
 
 def is_rate_change_name(name: str) -> bool:
     """A change of a rate (近视率降低), where a bracketed figure may mean points or percent."""
-    if not name.endswith(REDUCTION_SUFFIX + ("提高", "提升")):
+    if not name.endswith((*REDUCTION_SUFFIX, "提高", "提升")):
         return False
     stem = re.sub(r"(降低|减少|下降|削减|压减|提高|提升)$", "", name)
     return stem.endswith(RATE_SUFFIX) and not stem.startswith(INTENSITY_MARKERS)

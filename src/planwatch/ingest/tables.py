@@ -184,7 +184,7 @@ def _merge_header_rows(upper: list[str], lower: list[str]) -> list[str]:
     spanning = len(upper) - empties
     filled = len(lower) - empties
     if spanning <= 0 or filled <= 0:
-        return [u or l for u, l in zip(upper, lower)] + lower[len(upper) :]
+        return [up or low for up, low in zip(upper, lower, strict=False)] + lower[len(upper) :]
     width = max(1, filled // spanning)
     labels: list[str] = []
     pointer, used = 0, 0

@@ -46,6 +46,7 @@ NAME_MIN_CHARS = 8  # the column of indicator names keeps at least this many cha
 SHORT_WORD_CHARS = 4  # CJK text this short (序号, 完成度, 快于预期) is one word: never wrapped
 SHORT_COLUMN_CHARS = 6  # a column whose lines are this short (状态, 单位) never wraps: Chinese
 # breaks anywhere, so a narrower column would split 微克/立方米 as 微克/立方 / 米
+CHEAP_UNWRAP_CHARS = 3  # a column this little short of its longest line gets it, if the page allows
 AUTOSPACE = 0.25  # the gap Word and LibreOffice put between Chinese and Latin letters or digits
 # Punctuation a line may not start with (closing) or end with (opening), as in Chinese typesetting.
 OPENING = "（《「『“‘〔【(["
@@ -266,12 +267,25 @@ def _fitted(least: list[int], natural: list[int], total: int) -> list[int]:
     if sum(natural) <= total:
         base, weights = natural, natural
     elif sum(least) <= total:
-        base, weights = least, [n - m for n, m in zip(natural, least, strict=True)]
+        base = _unwrapped_where_cheap(least, natural, total)
+        weights = [n - b for n, b in zip(natural, base, strict=True)]
     else:  # even the unbreakable pieces do not fit: shrink them alike
         base, weights = [0] * len(least), least
     spare = total - sum(base)
     widths = [b + spare * w // sum(weights) for b, w in zip(base, weights, strict=True)]
     widths[widths.index(max(widths))] += total - sum(widths)
+    return widths
+
+
+def _unwrapped_where_cheap(least: list[int], natural: list[int], total: int) -> list[int]:
+    """``least``, with the columns that would wrap only a little (3.57（2024年）) widened to their
+    longest line, cheapest first, while the width lasts: a value broken from its year reads worse
+    than a long name on one more line."""
+    widths = list(least)
+    for j in sorted(range(len(least)), key=lambda j: natural[j] - least[j]):
+        extra = natural[j] - least[j]
+        if extra <= round(CHEAP_UNWRAP_CHARS * TABLE_SIZE.pt * 20) and sum(widths) + extra <= total:
+            widths[j] = natural[j]
     return widths
 
 
