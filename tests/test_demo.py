@@ -39,8 +39,11 @@ def demo(tmp_path_factory):
 def test_counts_line_matches_the_evaluation(demo):
     code, out, _ = cli("evaluate", "--year", "2024", "--json", "--db", demo["db"])
     assert code == 0
-    counts = Counter(Status(f["status"]) for f in json.loads(out))
-    expected = f"共{sum(counts.values())}项：" + "，".join(f"{status_label(s)}{counts[s]}项" for s in Status if counts[s])
+    findings = json.loads(out)
+    counts = Counter(Status(f["status"]) for f in findings)
+    stale = Counter(Status(f["status"]) for f in findings if f["stale"])
+    expected = f"共{sum(counts.values())}项：" + "，".join(
+        f"{status_label(s)}{counts[s]}项" + (f"（其中{stale[s]}项数据滞后）" if stale[s] else "") for s in Status if counts[s])
     assert expected == COUNTS_2024
     assert COUNTS_2024 in demo["out"].splitlines()
     assert "③ 评估 2024 年（最新有数据年度）：" in demo["out"]

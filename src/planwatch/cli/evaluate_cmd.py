@@ -34,7 +34,8 @@ def render_table(assessment: Assessment, views: list[FindingView], console: Cons
     title = f"{assessment.plan_title} · {assessment.year}年评估（{assessment.method}）"
     console.print(f"[bold]{title}[/]")
     counts = [c for c in status_counts(views, final=assessment.final) if c.count]
-    console.print(f"共{len(views)}项：" + "，".join(c.text for c in counts))
+    # One line however wide: scripts and people search for it whole.
+    console.print(f"共{len(views)}项：" + "，".join(c.text for c in counts), soft_wrap=True)
     several_regions = len({v.finding.region for v in views}) > 1
     for count in counts:
         members = [v for v in views if v.status == count.status]

@@ -258,7 +258,8 @@ def _numeric_target(q: Quantity, value: float, cumulative: bool, raw: str, ctx: 
     qualifier = q.qualifier
     if cumulative and ctx.reduction and not is_reduction_name(ctx.name) and not q.change:
         # The reduction is stated by the group label only; keep the word with the target.
-        qualifier = re.search(r"(降低|减少|下降|削减|压减)$", ctx.group or "").group(1)
+        stated = re.search(r"(降低|减少|下降|削减|压减)$", ctx.group or "")
+        qualifier = stated.group(1) if stated else qualifier
     return _target(ctx, kind, raw, value=value, value_max=q.value_max, comparator=comparator, direction=direction,
                    qualifier=qualifier, cumulative=cumulative, assigned_by=q.assigned_by,
                    aspirational=q.aspirational, unit=unit)
@@ -370,20 +371,21 @@ def indicators_from_tables(
     for ordinal, table in enumerate(tables, 1):
         warnings.extend(table.warnings)
         frame = frame_of(table, ordinal, period)
-        if frame.index("name") is None:
+        name_at = frame.index("name")
+        if name_at is None:
             warnings.append(f"{table.label or '表格'}（第{table.line}行）没有“指标名称”列，未作为指标表读取")
             continue
-        found = _table_indicators(table, frame, flags, warnings)
+        found = _table_indicators(table, frame, name_at, flags, warnings)
         _apply_notes(found, table.notes, frame, flags, warnings)
         indicators.extend(found)
     return indicators, flags, warnings
 
 
-def _table_indicators(table: Table, frame: TableFrame, flags: list[ReviewFlag], warnings: list[str]) -> list[Indicator]:
+def _table_indicators(table: Table, frame: TableFrame, name_at: int, flags: list[ReviewFlag],
+                      warnings: list[str]) -> list[Indicator]:
     state = RowState()
     found: list[Indicator] = []
     width = len(frame.columns)
-    name_at = frame.index("name")
     for row in table.rows:
         texts = row.texts
         if len(texts) == width:
@@ -394,7 +396,7 @@ def _table_indicators(table: Table, frame: TableFrame, flags: list[ReviewFlag], 
         else:
             warnings.append(f"{frame.label}第{row.line}行：有{len(texts)}个单元格，表头为{width}列，无法对应，已跳过")
             continue
-        parts = _split_compound(texts, frame, row, flags)
+        parts = _split_compound(texts, frame, name_at, row, flags)
         for part, values in enumerate(parts, 1):
             # One row stating several indicators (项目(个)、投资额(亿元)) gives ids T1-1.1, T1-1.2.
             indicator = _indicator(values, group_cell, row, frame, state, flags, part if len(parts) > 1 else None)
@@ -403,9 +405,9 @@ def _table_indicators(table: Table, frame: TableFrame, flags: list[ReviewFlag], 
     return found
 
 
-def _split_compound(texts: list[str], frame: TableFrame, row: Row, flags: list[ReviewFlag]) -> list[list[str]]:
+def _split_compound(texts: list[str], frame: TableFrame, name_at: int, row: Row,
+                    flags: list[ReviewFlag]) -> list[list[str]]:
     """One list of cell texts per indicator of a row ('项目(个)、投资额(亿元)' with '15、37' → two)."""
-    name_at = frame.index("name")
     names = [n for n in texts[name_at].split("、") if n]
     value_at = [k for k, c in enumerate(frame.columns) if c.role in ("baseline", "target", "outcome")]
     counts = {len(texts[k].split("、")) for k in value_at if texts[k] not in DASHES}

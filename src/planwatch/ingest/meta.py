@@ -92,8 +92,8 @@ def read_meta(doc: Document) -> tuple[PlanMeta, list[str]]:
         if match.group("vision"):
             vision = year_of(match.group("vision"))
     if region is None:
-        start = REGION_AT_START.match(title)
-        region = start.group("region") if start else None
+        at_start = REGION_AT_START.match(title)
+        region = at_start.group("region") if at_start else None
     if number is None:
         short = SHORT_NAME.search(title) or first_match(doc, SHORT_NAME)
         number = chinese_number(short.group("number")) if short else None

@@ -101,13 +101,18 @@ class Statement:
 
 def year_value(text: str) -> int:
     """A four-digit year written in Arabic or Chinese digits (the patterns only match such years)."""
-    return int(parse_year(text))
+    year = parse_year(text)
+    if year is None:  # a pattern matched something that is not a year: a bug in the pattern, not in the input
+        raise ValueError(f"not a year: {text!r}")
+    return year
 
 
 def depth_marks(text: str) -> tuple[list[int], list[bool]]:
     """Per character: bracket depth, and whether it sits inside quotes (“…” 《…》)."""
-    depth, quoted = [], []
-    level, quotes = 0, []
+    depth: list[int] = []
+    quoted: list[bool] = []
+    quotes: list[str] = []
+    level = 0
     for char in text:
         if char in CLOSE_BRACKETS:
             level = max(0, level - 1)

@@ -203,9 +203,8 @@ def _merge_header_rows(upper: list[str], lower: list[str]) -> list[str]:
     return labels
 
 
-def _read_tab_table(lines: list[str], caption_index: int) -> tuple[Table | None, int]:
-    """The table whose caption is at ``caption_index`` and the index after it."""
-    match = CAPTION.match(lines[caption_index])
+def _read_tab_table(lines: list[str], caption_index: int, match: re.Match[str]) -> tuple[Table | None, int]:
+    """The table whose caption (``match``) is at ``caption_index``, and the index after it."""
     label, title = re.sub(r"\s+", "", match.group(1)), match.group(2).strip()
     start = caption_index + 1
     while start < len(lines) and not lines[start].strip():
@@ -354,8 +353,9 @@ def find_tables(lines: list[str]) -> list[Table]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if not line.startswith("\t") and CAPTION.match(line) and len(line.strip()) <= 80:
-            table, i = _read_tab_table(lines, i)
+        caption = CAPTION.match(line) if not line.startswith("\t") and len(line.strip()) <= 80 else None
+        if caption is not None:
+            table, i = _read_tab_table(lines, i, caption)
             if table is not None:
                 tables.append(table)
             continue

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import re
 import statistics
 import unicodedata
 from collections.abc import Sequence
@@ -51,8 +50,6 @@ AUTOSPACE = 0.25  # the gap Word and LibreOffice put between Chinese and Latin l
 # Punctuation a line may not start with (closing) or end with (opening), as in Chinese typesetting.
 OPENING = "（《「『“‘〔【(["
 CLOSING = "）》」』”’〕】，。、；：！？)]%"
-# A short bracketed note, kept whole: （2022年） split as （2022 / 年） reads as a typo.
-SHORT_NOTE = re.compile(r"[（(][^（）()\s]{1,6}[）)]")
 # Times New Roman advance widths in em, by class of character (rounded up).
 NARROW_LATIN = set(" .,:;!|'ijlftrsI()[]/-")
 WIDE_LATIN = set("mwMW%@&")
@@ -284,7 +281,7 @@ def _unwrapped_where_cheap(least: list[int], natural: list[int], total: int) -> 
     widths = list(least)
     for j in sorted(range(len(least)), key=lambda j: natural[j] - least[j]):
         extra = natural[j] - least[j]
-        if extra <= round(CHEAP_UNWRAP_CHARS * TABLE_SIZE.pt * 20) and sum(widths) + extra <= total:
+        if extra <= _text_twips(CHEAP_UNWRAP_CHARS) and sum(widths) + extra <= total:
             widths[j] = natural[j]
     return widths
 
@@ -322,10 +319,9 @@ def _unbreakable(text: str) -> list[str]:
     text = text.strip()
     if text and " " not in text and _text_em(text) <= SHORT_WORD_CHARS:
         return [text]
-    in_note = {i for m in SHORT_NOTE.finditer(text) for i in range(m.start() + 1, m.end())}
     pieces, current = [], ""
-    for i, ch in enumerate(text):
-        if ch.isspace() or (current and i not in in_note and _may_break(current[-1], ch)):
+    for ch in text:
+        if ch.isspace() or (current and _may_break(current[-1], ch)):
             pieces.append(current)
             current = ""
         if not ch.isspace():
@@ -336,6 +332,8 @@ def _unbreakable(text: str) -> list[str]:
 def _may_break(before: str, after: str) -> bool:
     if before in OPENING or after in CLOSING:
         return False
+    if after in OPENING:  # LibreOffice keeps a number with the bracket after it: 7569.53（2024 / 年）
+        return _is_cjk(before)
     return _is_cjk(before) or _is_cjk(after)
 
 
@@ -363,7 +361,11 @@ def _char_em(ch: str) -> float:
 
 def _em_twips(em: float) -> int:
     """Column width for a line ``em`` wide at the table font size, with cell margins and slack."""
-    return round(em * TABLE_SIZE.pt * 20) + 2 * CELL_MARGIN + COLUMN_SLACK
+    return _text_twips(em) + 2 * CELL_MARGIN + COLUMN_SLACK
+
+
+def _text_twips(em: float) -> int:
+    return round(em * TABLE_SIZE.pt * 20)
 
 
 def _twips(length: int) -> int:
