@@ -106,3 +106,11 @@ def test_maintain_and_text(kit):
     assert found["T2-40"].status == "lagging" and found["T2-40"].warning
     found = kit.by_id(evaluate(plan, kit.frame_of(("T2-40", kit.CITY, 2025, 167.0)), 2025))
     assert found["T2-40"].status == "achieved" and found["T2-40"].status_label == "已实现"
+
+
+def test_every_target_kind_has_a_rule_and_a_label():
+    from planwatch.evaluate.rules import RULES
+    from planwatch.model import TargetKind
+    from planwatch.vocabulary import TARGET_KIND_LABELS
+
+    assert set(RULES) == set(TargetKind) == set(TARGET_KIND_LABELS)

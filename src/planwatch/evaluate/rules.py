@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from planwatch.model import Status, TargetKind
@@ -12,20 +14,7 @@ from .measures import Case, Measures
 
 def measure(case: Case) -> Measures:
     """Apply the rule of the case's target kind; every region at once."""
-    kind = case.kind
-    if kind == TargetKind.assigned:
-        return _assigned(case)
-    if kind == TargetKind.level:
-        return level.measure(case)
-    if kind == TargetKind.annual_growth:
-        return growth.measure(case)
-    if kind == TargetKind.cumulative_change:
-        return cumulative.measure(case)
-    if kind == TargetKind.comparative:
-        return comparative.measure(case)
-    if kind == TargetKind.maintain:
-        return _maintain(case)
-    return _text(case)
+    return RULES[case.kind](case)
 
 
 def assigned_kind(case: Case) -> TargetKind:
@@ -72,3 +61,17 @@ def _text(case: Case) -> Measures:
     level.mark_missing(m, case)
     m.set_verdict(np.ones(case.n, dtype=bool), Status.not_assessable, "目标为定性表述，无法量化评估")
     return m
+
+
+# The target kinds: a new kind is a rule (Case → Measures) registered here, a label in
+# planwatch.vocabulary.TARGET_KIND_LABELS, and its test; tests/evaluate/test_kinds.py checks all three agree.
+Rule = Callable[[Case], Measures]
+RULES: dict[TargetKind, Rule] = {
+    TargetKind.level: level.measure,
+    TargetKind.annual_growth: growth.measure,
+    TargetKind.cumulative_change: cumulative.measure,
+    TargetKind.comparative: comparative.measure,
+    TargetKind.assigned: _assigned,
+    TargetKind.maintain: _maintain,
+    TargetKind.text: _text,
+}
