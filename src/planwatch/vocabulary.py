@@ -64,8 +64,6 @@ UNKNOWN_FILL = "FFFFFF"
 CORE_STATUSES: tuple[Status, ...] = (
     Status.achieved, Status.ahead, Status.on_track, Status.lagging, Status.no_data, Status.pending_target,
 )
-# Statuses that claim progress; on stale data they are never shown without saying so.
-FAVOURABLE_STATUSES: tuple[Status, ...] = (Status.achieved, Status.ahead)
 
 ATTRIBUTE_LABELS: dict[Attribute, str] = {Attribute.anticipatory: "预期性", Attribute.binding: "约束性"}
 

@@ -214,11 +214,12 @@ class ChartSeries:
     target_text: str
     target_is_rate: bool
     projection: tuple[tuple[int, float], ...]
+    years: tuple[int, int] | None  # the plan period the chart spans: base year to target year
 
     @property
     def drawable(self) -> bool:
-        """Whether the chart would show anything."""
-        return bool(self.actual or self.planned or self.target)
+        """Whether the chart has a line to show: actual values or the planned path (a target alone is not)."""
+        return bool(self.actual or self.planned)
 
     def record(self) -> dict[str, Any]:
         """The series as JSON for the dashboard's charts."""
@@ -246,5 +247,6 @@ def chart_series(f: Finding, points: Mapping[tuple[str, str], tuple[Point, ...]]
         projection = ((f.actual_year, f.actual), (f.target_year, f.projection))
     if not actual and f.actual is not None and f.actual_year:
         actual = (Point(f.actual_year, f.actual, str(f.actual_bound) if f.actual_bound else None),)
+    years = (f.base_year, f.target_year) if f.base_year and f.target_year else None
     return ChartSeries(kind, observed_unit(f.kind, f.unit) or "", actual, planned, target, f.target_text, rate,
-                       projection)
+                       projection, years)

@@ -1,12 +1,10 @@
-"""Observations as evidence: the revision that counts, series for charts, numbered sources."""
+"""Observations as evidence: the revision that counts and numbered sources."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
-from planwatch.model import Observation, ObservationKind
-from planwatch.presentation import Point
+from planwatch.model import Observation
 from planwatch.vintages import revision_order
 
 from .contents import SourceRef
@@ -32,18 +30,6 @@ def latest_observations(observations: Iterable[Observation]) -> list[Observation
         if key not in best or order > best[key][0]:
             best[key] = (order, obs)
     return sorted((obs for _, obs in best.values()), key=lambda o: (o.indicator, o.year, str(o.kind)))
-
-
-def series_from_observations(observations: Iterable[Observation]) -> dict[str, list[Point]]:
-    """Actual values by indicator and year (latest vintage), for charts."""
-    series: dict[str, list[Point]] = defaultdict(list)
-    for obs in latest_observations(observations):
-        if obs.value is None or obs.kind == ObservationKind.text:
-            continue
-        series[f"{obs.indicator}|{obs.kind}"].append(
-            Point(obs.year, obs.value, obs.bound.value if obs.bound else None)
-        )
-    return dict(series)
 
 
 def observation_source(obs: Observation) -> str:
