@@ -119,7 +119,9 @@ class Status(StrEnum):
     ahead = "ahead"  # 快于预期
     on_track = "on_track"  # 基本符合预期
     lagging = "lagging"  # 滞后
-    not_achieved = "not_achieved"  # 未实现 (at the end of a period)
+    not_achieved = "not_achieved"  # 未实现 (at the end of a period, on the final year's data)
+    likely_achieved = "likely_achieved"  # 预计完成 (at the end, before the final year's data exist)
+    likely_missed = "likely_missed"  # 预计难以完成 (at the end, before the final year's data exist)
     no_data = "no_data"  # 无数据
     pending_target = "pending_target"  # 待下达
     not_assessable = "not_assessable"  # 无法评估

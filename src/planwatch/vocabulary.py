@@ -16,6 +16,8 @@ STATUS_LABELS: dict[Status, str] = {
     Status.on_track: "基本符合预期",
     Status.lagging: "滞后",
     Status.not_achieved: "未实现",
+    Status.likely_achieved: "预计完成",
+    Status.likely_missed: "预计难以完成",
     Status.no_data: "无数据",
     Status.pending_target: "待下达",
     Status.not_assessable: "无法评估",
@@ -30,6 +32,8 @@ STATUS_DEFINITIONS: dict[Status, str] = {
     Status.on_track: "完成进度与时间进度基本一致，按目前趋势可望如期实现目标",
     Status.lagging: "完成进度明显慢于时间进度，按目前趋势难以如期实现目标",
     Status.not_achieved: "规划期末实际值未达到规划目标值",
+    Status.likely_achieved: "期末数据尚未发布，按最新数据和目前趋势预计可以实现目标",
+    Status.likely_missed: "期末数据尚未发布，按最新数据和目前趋势预计难以实现目标",
     Status.no_data: "截至评估年份尚无可用的实际数据",
     Status.pending_target: "目标值由上级下达，尚未下达具体数值",
     Status.not_assessable: "目标为定性表述或缺少基期值等必要信息，无法量化评估",
@@ -43,6 +47,8 @@ STATUS_COLOURS: dict[Status, str] = {
     Status.on_track: "#5B8C2A",
     Status.lagging: "#C2410C",
     Status.not_achieved: "#B91C1C",
+    Status.likely_achieved: "#3F8F5F",
+    Status.likely_missed: "#D9480F",
     Status.no_data: "#6B7280",
     Status.pending_target: "#7C5CBF",
     Status.not_assessable: "#8A7A5C",
@@ -53,6 +59,8 @@ STATUS_FILLS: dict[Status, str] = {
     Status.on_track: "DDEBC9",
     Status.lagging: "F9D7C4",
     Status.not_achieved: "F6CACA",
+    Status.likely_achieved: "D3ECDC",
+    Status.likely_missed: "FADBC8",
     Status.no_data: "E5E7EB",
     Status.pending_target: "E4DCF3",
     Status.not_assessable: "ECE7DC",
@@ -60,9 +68,13 @@ STATUS_FILLS: dict[Status, str] = {
 UNKNOWN_COLOUR = "#6B7280"
 UNKNOWN_FILL = "FFFFFF"
 
-# Statuses that summary tables always show, in display order (the others appear when present).
+# Statuses that summary tables always show (the others appear when present): during the period, and at
+# its end, where progress statuses give way to 已实现 / 未实现 (and 预计… before the final data).
 CORE_STATUSES: tuple[Status, ...] = (
     Status.achieved, Status.ahead, Status.on_track, Status.lagging, Status.no_data, Status.pending_target,
+)
+CORE_STATUSES_AT_END: tuple[Status, ...] = (
+    Status.achieved, Status.not_achieved, Status.no_data, Status.pending_target,
 )
 
 ATTRIBUTE_LABELS: dict[Attribute, str] = {Attribute.anticipatory: "预期性", Attribute.binding: "约束性"}

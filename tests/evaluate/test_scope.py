@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import pandas as pd
 import pytest
 
 from planwatch.errors import EvaluationError
@@ -84,4 +87,25 @@ def test_final_year_wording_is_the_findings(inputs):
     assert final.final
     for f in final.findings:
         assert f.status_label == FindingView(f, final=final.final).status_label
-    assert "已实现" in {f.status_label for f in final.findings}
+    by_no = {f.no: f for f in final.findings}
+    # No 2025 figure yet: never 已实现 / 未实现, but what the trend says.
+    assert not {f.status for f in final.findings} & {Status.achieved, Status.not_achieved}
+    # GDP 7569.53 (2024) → projected 8195.17 in 2025 < 9000: 预计难以完成, with its warning.
+    assert (by_no["1"].status, by_no["1"].status_label, by_no["1"].warning) == (
+        Status.likely_missed, "预计难以完成", True)
+    # 城镇化率 74.5 (2024) is inside the 75左右 band (±0.5): 预计完成.
+    assert (by_no["3"].status, by_no["3"].status_label) == (Status.likely_achieved, "预计完成")
+    # PM2.5 26 (2021) under 27以下: 预计完成, and said to rest on 2021 data.
+    assert by_no["18"].status == Status.likely_achieved and by_no["18"].explanation.endswith("预计完成（按2021年数据）。")
+
+
+@pytest.mark.parametrize(("gdp_2025", "status", "label"), [
+    (9100.0, Status.achieved, "已实现"),  # 9100 ≥ 9000 on the target year's own figure
+    (8500.0, Status.not_achieved, "未实现"),  # 8500 < 9000 on the target year's own figure
+])
+def test_final_year_data_settle_the_verdict(inputs, gdp_2025, status, label):
+    row = pd.DataFrame([{"indicator": "T2-1", "region": "嘉兴市", "year": 2025, "value": gdp_2025, "kind": "level",
+                         "unit": "亿元", "source": "test"}])
+    with_2025 = dataclasses.replace(inputs, frame=pd.concat([inputs.frame, row], ignore_index=True))
+    gdp = next(f for f in assess(with_2025, year=2025).findings if f.no == "1")
+    assert (gdp.actual, gdp.actual_year, gdp.status, gdp.status_label) == (gdp_2025, 2025, status, label)

@@ -217,11 +217,28 @@ def _classify(case: Case, m: Measures, module, settings: EvaluationSettings, yea
     has_verdict = ~is_none(verdict)
     status[has_verdict] = verdict[has_verdict]
     if settings.final_status_at_end and year >= case.end_year:
-        status[np.isin(status, [Status.lagging.value, Status.on_track.value, Status.ahead.value])] = Status.not_achieved.value
+        _settle_at_end(status, m, case.end_year)
     category = category.astype(object)
     category[has_verdict & ~m["met"]] = None
     return Block(case.indicator, case.target, case.kind, case.regions, m, status, ratio, category,
                  case.base_year, case.end_year, case.path)
+
+
+_IN_PROGRESS = [Status.lagging.value, Status.on_track.value, Status.ahead.value]
+_JUDGED = [Status.achieved.value, *_IN_PROGRESS]
+
+
+def _settle_at_end(status: np.ndarray, m: Measures, end_year: int) -> None:
+    """At (or after) the target year: 已实现 / 未实现 only on the target year's data; before they exist the
+    review says 预计完成 / 预计难以完成, decided by the projection (the warning) — as a 总结评估 written
+    before the final figures does."""
+    with np.errstate(invalid="ignore"):
+        final_data = m["actual_year"] >= end_year
+    status[final_data & np.isin(status, _IN_PROGRESS)] = Status.not_achieved.value
+    early = ~final_data & np.isin(status, _JUDGED)
+    warned = m["warning"].astype(bool)
+    status[early & warned] = Status.likely_missed.value
+    status[early & ~warned] = Status.likely_achieved.value
 
 
 _FINDING_FIELDS = tuple(Finding.model_fields)
@@ -282,7 +299,7 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
     ratios = [None if r is None or r in (inf, -inf) else r for r in _optional(np.asarray(b.ratio, float))]
     elapsed = time_elapsed(year, b.base_year, b.end_year)
     shares = [elapsed if s is None else s for s in _optional(a["time_share"])]
-    quiet = (Status.achieved, Status.not_assessable)
+    quiet = (Status.achieved, Status.likely_achieved, Status.not_assessable)
     warnings = [bool(w) and s not in quiet for w, s in zip(a["warning"].tolist(), statuses, strict=True)]
     bounds = [Bound(v) if v else None for v in a["bound"].tolist()]
     cols = {name: _optional(a[name]) for name in ("actual", "baseline", "expected", "target", "completion", "gap",

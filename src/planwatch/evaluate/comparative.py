@@ -17,6 +17,7 @@ from . import growth
 from .level import mark_missing
 from .measures import Case, Measures
 from .settings import EvaluationSettings
+from .tolerance import above, at_most
 
 
 def find_reference(plan: Plan, indicator: Indicator, settings: EvaluationSettings) -> tuple[str, str] | None:
@@ -128,14 +129,14 @@ def measure(case: Case) -> Measures:
         tol = case.settings.comparative_tolerance_pp
         comparator, direction = case.target.comparator, case.target.direction
         if comparator == Comparator.at_most or direction == Direction.lower_is_better:
-            holds, gap = diff <= 0, diff
+            holds, gap = at_most(diff, 0.0), diff
         elif comparator == Comparator.about:
-            holds = np.abs(diff) <= tol
+            holds = at_most(np.abs(diff), tol)
             if direction == Direction.higher_is_better:
-                holds = holds | (diff > 0)
+                holds = holds | above(diff, 0.0)
             gap = -diff
         else:
-            holds, gap = diff > 0, -diff
+            holds, gap = above(diff, 0.0), -diff
     m["gap"] = gap
     ok = has & np.isfinite(ref_rate)
     final = case.year >= case.end_year

@@ -13,6 +13,7 @@ from planwatch.model import PathShape, Status
 
 from .level import mark_missing
 from .measures import Case, Measures
+from .tolerance import EPSILON, at_least, below
 
 
 def is_reduction(case: Case) -> bool:
@@ -77,7 +78,7 @@ def measure(case: Case) -> Measures:
     m["actual"], m["actual_year"] = change, last
     m["target"] = np.full(case.n, total)
     m["time_share"] = share
-    m["met"] = has & (change >= total - 1e-12)
+    m["met"] = has & at_least(change, total)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if compounded:
             log_t, log_a = _log_factor(total, reduction), _log_factor(change, reduction)
@@ -87,7 +88,7 @@ def measure(case: Case) -> Measures:
             m["planned_rate"] = np.full(case.n, _from_log(log_t / span, reduction)) if span else np.nan
             m["required_rate"] = np.where(left > 0, _from_log((log_t - log_a) / np.where(left > 0, left, 1), reduction), np.nan)
             m["projection"] = _from_log(log_a * span / years, reduction)
-            reach = np.ceil(case.base_year + years * log_t / log_a - 1e-9)
+            reach = np.ceil(case.base_year + years * log_t / log_a - EPSILON)
         else:
             m.linear_rate = True
             m.rate_unit = "个百分点/年"
@@ -97,11 +98,11 @@ def measure(case: Case) -> Measures:
             m["planned_rate"] = np.full(case.n, total / span) if span else np.nan
             m["required_rate"] = np.where(left > 0, (total - change) / np.where(left > 0, left, 1), np.nan)
             m["projection"] = change * span / years
-            reach = np.ceil(case.base_year + years * total / change - 1e-9)
+            reach = np.ceil(case.base_year + years * total / change - EPSILON)
         m["projection_share"] = m["completion"] * span / years
         ok = (reach > 0) & np.isfinite(reach) & (m["projection_share"] > 0)
         m["projection_year"] = np.where(m["met"], last, np.where(ok & (reach <= case.end_year + case.settings.projection_horizon), reach, np.nan))
         m["gap"] = total - change
-        m["warning"] = has & ~m["met"] & (m["projection"] < total)
+        m["warning"] = has & ~m["met"] & below(m["projection"], total)
     m.rule_note = ("累计目标按逐年" + ("降幅" if reduction else "增幅") + ("复合分摊" if compounded else "平均分摊"))
     return m

@@ -8,6 +8,8 @@ from planwatch.figures import fmt_share, with_unit
 from planwatch.model import Status, TargetKind, observed_unit
 from planwatch.vocabulary import BOUND_WORDS, stale_note, status_label
 
+from .level import BY_LINE
+
 
 def _year(y: float | None) -> str:
     return f"{int(y)}年" if y is not None and math.isfinite(y) else ""
@@ -39,7 +41,7 @@ def explanations(columns: dict[str, list], *, kind: TargetKind, unit: str | None
         if method != "elapsed_time":
             text += _ratio_note(columns["ratio"][i], method_label, category_labels[i], kind, linear_rate, rule_note)
         if columns["warning"][i] and status != Status.achieved:
-            text += _warning_note(columns["projection"][i], kind, unit)
+            text += _warning_note(columns["projection"][i], kind, unit, by_line=_by_line(reason))
         stale = stale_note(columns["actual_year"][i]) if columns["stale"][i] else ""
         out.append(f"{text}，{labels[status]}{stale}。")
     return out
@@ -70,8 +72,13 @@ def _bodies(c: dict[str, list], kind: TargetKind, unit: str, target_text: str, r
     for i, (w, a, status) in enumerate(zip(when, actual, c["status"], strict=True)):
         bound = _BOUND_WORDS.get(str(c["actual_bound"][i] or ""), "")
         text = f"{w}实际{bound}{a}"
+        reason = c["verdict_reason"][i]
         if status == Status.achieved:
             text += f"，已达到目标{targets[i]}"
+        elif _by_line(reason):
+            # No distance to measure (no base, or base = target): the side of the line is the finding.
+            out.append(f"{text}，{reason}")
+            continue
         else:
             text += (f"，按计划路径应达{with_unit(c['expected'][i], unit)}，完成进度{fmt_share(c['completion'][i])}"
                      f"，时间进度{elapsed[i]}")
@@ -79,6 +86,11 @@ def _bodies(c: dict[str, list], kind: TargetKind, unit: str, target_text: str, r
             text += f"（{c['verdict_reason'][i]}）"
         out.append(text)
     return out
+
+
+def _by_line(reason: str | None) -> bool:
+    """Whether a finding was judged by the side of its target line alone (see level._judge_by_line)."""
+    return bool(reason) and BY_LINE in str(reason)
 
 
 def _ratio_note(ratio: float | None, method_label: str, category_label: str | None, kind: TargetKind,
@@ -94,8 +106,10 @@ def _ratio_note(ratio: float | None, method_label: str, category_label: str | No
     return text
 
 
-def _warning_note(projection: float | None, kind: TargetKind, unit: str) -> str:
-    """The early warning: where the trend leads at the period's end."""
+def _warning_note(projection: float | None, kind: TargetKind, unit: str, *, by_line: bool = False) -> str:
+    """The early warning: where the trend leads at the period's end (the line itself when there is no trend)."""
+    if by_line and (projection is None or not math.isfinite(projection)):
+        return "；尚未达到目标线，列入预警"
     if kind in (TargetKind.level, TargetKind.cumulative_change) and projection is not None \
             and math.isfinite(projection):
         return f"；按目前趋势期末约为{with_unit(projection, unit if kind == TargetKind.level else '%')}，难以实现目标"

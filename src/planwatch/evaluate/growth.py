@@ -10,6 +10,7 @@ from .evidence import is_none
 from .level import _sources, mark_missing
 from .measures import Case, Measures, about_tolerance, direction_of
 from .paths import geometric_mask
+from .tolerance import EPSILON, above, at_least, at_most, below
 
 
 def realised_rate(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -108,22 +109,22 @@ def measure(case: Case) -> Measures:
         m["required_rate"] = np.where(left > 0, need, np.nan)
         m["projection"] = rate
         m["projection_share"] = log_a / log_t if log_t != 0 else np.full(case.n, np.nan)
-        when = case.base_year + np.ceil(span * log_t / log_a - 1e-9)
+        when = case.base_year + np.ceil(span * log_t / log_a - EPSILON)
         m["projection_year"] = np.where((log_a > 0) & (log_t > 0) & (when <= case.end_year + case.settings.projection_horizon), when, np.nan)
     if target.comparator == Comparator.about:
         tol = about_tolerance(target, "%", case.settings)
-        holds = np.abs(rate - g_t) <= tol
-        ahead_ok = rate > g_t + tol if direction == Direction.higher_is_better else rate < g_t - tol
+        holds = at_most(np.abs(rate - g_t), tol)
+        ahead_ok = above(rate, g_t + tol) if direction == Direction.higher_is_better else below(rate, g_t - tol)
         holds = holds | ahead_ok
     elif direction == Direction.lower_is_better:
-        holds = rate <= g_t
+        holds = at_most(rate, g_t)
     else:
-        holds = rate >= g_t
+        holds = at_least(rate, g_t)
     m["gap"] = (g_t - rate) if direction != Direction.lower_is_better else (rate - g_t)
     final = case.year >= case.end_year
     if direction == Direction.higher_is_better and target.comparator != Comparator.about and g_t > 0:
         # A growth floor: the period's growth can be secured before its end.
-        m["met"] = has & (m["completion"] >= 1 - 1e-12)
+        m["met"] = has & at_least(m["completion"], 1.0)
     else:
         m["met"] = has & holds & final
         m.set_verdict(has & holds & (not final), Status.on_track)

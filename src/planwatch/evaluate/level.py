@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from planwatch.model import Bound, Direction, PathShape, Status
+from planwatch.figures import with_unit
+from planwatch.model import Attribute, Bound, Comparator, Direction, PathShape, Status
 
 from .evidence import is_none
 from .measures import Case, Measures, about_tolerance, direction_of, thresholds
 from .paths import average_rate, completion, expected_value, geometric_mask
 from .projection import project, year_reached
+from .tolerance import equal, within
+
+# Said in the explanation of a target judged by its line alone (no base value, or base = target).
+BY_LINE = "按目标线判断"
+# The comparators whose line can be judged without a base: a floor, a ceiling, a band.
+_LINES = (Comparator.at_least, Comparator.at_most, Comparator.about, Comparator.between)
 
 
 def mark_missing(m: Measures, case: Case, has_value: np.ndarray | None = None) -> None:
@@ -73,8 +80,7 @@ def measure(case: Case) -> Measures:
     elapsed = np.where(has, when - case.base_year, case.year - case.base_year)
     share = elapsed / n_years if n_years > 0 else np.ones(case.n)
     left = np.where(has, case.end_year - when, case.end_year - case.year)
-    with np.errstate(invalid="ignore"):
-        met = has & (actual >= low) & (actual <= high)
+    met = has & within(actual, low, high)
     m["target"] = np.full(case.n, float(target.value))
     m["time_share"] = share
     m["expected"] = expected_value(base, target.value, share, geo)
@@ -90,15 +96,54 @@ def measure(case: Case) -> Measures:
     reached = year_reached(actual, when, goal, m["observed_rate"], geo,
                            last_year=case.end_year + case.settings.projection_horizon)
     m["projection_year"] = np.where(met, when, reached)
-    with np.errstate(invalid="ignore"):
-        projected_ok = (m["projection"] >= low) & (m["projection"] <= high)
+    projected_ok = within(m["projection"], low, high)
     m["warning"] = has & np.isfinite(base) & ~met & ~projected_ok
     m["bound_side"] = _bound_side(ev.level_bound, direction, sign)
+    _judge_by_line(case, m, low, high, projected_ok)
     no_base = has & ~met & ~np.isfinite(base)
     m.set_verdict(no_base, Status.not_assessable, "缺少基期值，无法计算完成进度（实际值尚未达到目标）")
     if linear_rate:
         m.rule_note = "该指标按线性路径评估，年均变化以每年变化量（而非增长率）计算"
     return m
+
+
+def _judge_by_line(case: Case, m: Measures, low: float, high: float, projected_ok: np.ndarray) -> None:
+    """A floor, ceiling or band with no distance to measure (no base, or base = target): its side of the line.
+
+    On the wrong side the target is 滞后 (at the end year the end-of-period rule makes it 未实现), with a
+    warning when the indicator is binding (约束性), when the period is over, or when a trend exists and
+    misses the line; completion stays empty. A bound that cannot prove the wrong side (">12") is left alone.
+    """
+    target = case.target
+    if target.comparator not in _LINES or target.value is None:
+        return
+    base, actual = case.baseline, m["actual"]
+    flat = ~np.isfinite(base) | equal(base, float(target.value))
+    wrong = np.isfinite(actual) & ~m["met"] & flat & (m["bound_side"] <= 0)
+    if not wrong.any():
+        return
+    binding = case.indicator.attribute == Attribute.binding
+    final = case.year >= case.end_year
+    trend_misses = np.isfinite(m["projection"]) & ~projected_ok
+    m["warning"] = np.where(wrong, binding or final or trend_misses, m["warning"]).astype(bool)
+    m["completion"] = np.where(wrong, np.nan, m["completion"])
+    m.set_verdict(wrong, Status.lagging, _line_reasons(case, m, wrong, low, high))
+
+
+def _line_reasons(case: Case, m: Measures, wrong: np.ndarray, low: float, high: float) -> np.ndarray:
+    """低于目标下限12.5%（无基期值，按目标线判断） for each region judged by the line."""
+    unit = case.unit
+    band = np.isfinite(low) and np.isfinite(high) and low != high
+    out = np.full(case.n, None, dtype=object)
+    for i in np.flatnonzero(wrong):
+        below = m["actual"][i] < low
+        if band:
+            side = f"{'低于' if below else '高于'}目标区间{with_unit(low, unit)}～{with_unit(high, unit)}"
+        else:
+            side = f"低于目标下限{with_unit(low, unit)}" if below else f"高于目标上限{with_unit(high, unit)}"
+        why = "无基期值" if not np.isfinite(case.baseline[i]) else "基期值等于目标值，无从计算完成进度"
+        out[i] = f"{side}（{why}，{BY_LINE}）"
+    return out
 
 
 def _scalar(values: np.ndarray) -> float | None:

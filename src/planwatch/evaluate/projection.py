@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .paths import advance, years_to_reach
+from .tolerance import EPSILON
 
 
 def project(actual, rate, years_left, geo) -> np.ndarray:
@@ -17,7 +18,7 @@ def year_reached(actual, actual_year, goal, rate, geo, *, last_year: int) -> np.
     years = years_to_reach(actual, goal, rate, geo)
     with np.errstate(invalid="ignore"):
         # A hair of slack so a pace that lands exactly on the goal is not pushed a year later.
-        when = np.ceil(np.asarray(actual_year, float) + years - 1e-9)
+        when = np.ceil(np.asarray(actual_year, float) + years - EPSILON)
     return np.where(np.isfinite(when) & (when <= last_year), when, np.nan)
 
 

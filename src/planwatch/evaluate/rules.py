@@ -10,6 +10,7 @@ from planwatch.model import Status, TargetKind
 
 from . import comparative, cumulative, growth, level
 from .measures import Case, Measures
+from .tolerance import at_least, at_most
 
 
 def measure(case: Case) -> Measures:
@@ -44,8 +45,8 @@ def _maintain(case: Case) -> Measures:
     m["expected"] = floor
     has = np.isfinite(ev.level) & np.isfinite(floor)
     lower = case.target.direction == "lower_is_better"
+    holds = at_most(ev.level, floor) if lower else at_least(ev.level, floor)
     with np.errstate(invalid="ignore"):
-        holds = (ev.level <= floor) if lower else (ev.level >= floor)
         m["gap"] = (ev.level - floor) if lower else (floor - ev.level)
     m["met"] = has & holds & (case.year >= case.end_year)
     m.set_verdict(has & holds & (case.year < case.end_year), Status.on_track)

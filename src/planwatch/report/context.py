@@ -44,6 +44,7 @@ from planwatch.presentation import (
 from planwatch.store import Store
 from planwatch.vocabulary import (
     CORE_STATUSES,
+    CORE_STATUSES_AT_END,
     OBSERVATION_KIND_LABELS,
     STATUS_DEFINITIONS,
     definition_label,
@@ -124,9 +125,7 @@ def _indicator_row(
 
 def _status_columns(rows: Sequence[IndicatorRow], final: bool) -> tuple[str, ...]:
     present = {r.status for r in rows}
-    wanted = set(map(str, CORE_STATUSES)) | present
-    if final:
-        wanted.add(str(Status.not_achieved))
+    wanted = set(map(str, CORE_STATUSES_AT_END if final else CORE_STATUSES)) | present
     return tuple(str(s) for s in Status if str(s) in wanted)
 
 
@@ -374,7 +373,8 @@ def build_context(
     data_year = max(actual_years or obs_years or [0]) or None
     lagging = tuple(
         r for r in rows
-        if r.finding.attribute == Attribute.binding and r.status in (Status.lagging, Status.not_achieved)
+        if r.finding.attribute == Attribute.binding
+        and r.status in (Status.lagging, Status.not_achieved, Status.likely_missed)
     )
     warned = tuple(r for r in rows if r.finding.warning)
     kind_label = KIND_LABELS[kind]

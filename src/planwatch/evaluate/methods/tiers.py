@@ -11,15 +11,17 @@ import numpy as np
 
 from planwatch.model import Status
 
+from ..tolerance import at_least
+
 
 def categorise(ratio: np.ndarray, met: np.ndarray, *, on_track: tuple[float, str],
                progress: tuple[float, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(status, ratio, category) arrays; ``on_track``/``progress`` are (threshold, category code)."""
     (top, top_code), (mid, mid_code) = on_track, progress
     with np.errstate(invalid="ignore"):
-        category = np.where(ratio >= top, top_code,
-                            np.where(ratio >= mid, mid_code,
-                                     np.where(ratio >= 0, "limited_progress", "deterioration"))).astype(object)
+        category = np.where(at_least(ratio, top), top_code,
+                            np.where(at_least(ratio, mid), mid_code,
+                                     np.where(at_least(ratio, 0.0), "limited_progress", "deterioration"))).astype(object)
     known = np.isfinite(ratio)
     category[~known] = None
     status = np.where(category == top_code, Status.on_track.value, Status.lagging.value).astype(object)
