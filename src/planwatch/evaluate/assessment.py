@@ -307,7 +307,8 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
     actual_years, projection_years = _optional_ints(a["actual_year"]), _optional_ints(a["projection_year"])
     stale = [ay is not None and ay < stale_before for ay in actual_years]
     per_row = dict(cols, status=statuses, verdict_reason=a["reason"].tolist(), actual_year=actual_years,
-                   actual_bound=bounds, time_elapsed=shares, ratio=ratios, warning=warnings, stale=stale)
+                   actual_bound=bounds, time_elapsed=shares, ratio=ratios, warning=warnings, stale=stale,
+                   met=a["met"].tolist())
     texts = explanations(per_row, kind=kind, unit=ind.unit, target_text=t.text, method=method,
                          method_label=module.LABEL, rule_note=m.rule_note, linear_rate=m.linear_rate, final=final,
                          category_labels=[module.CATEGORY_LABELS.get(c) if c else None for c in cats])

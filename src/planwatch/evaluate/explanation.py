@@ -15,9 +15,6 @@ def _year(y: float | None) -> str:
     return f"{int(y)}年" if y is not None and math.isfinite(y) else ""
 
 
-# The per-finding values an explanation reads; the rest is the same for a whole indicator × target.
-_PER_ROW = ("status", "verdict_reason", "actual", "actual_year", "actual_bound", "target", "expected", "completion",
-            "time_elapsed", "required_rate", "ratio", "warning", "projection", "stale")
 # Keyed by the bound's text (Bound is a StrEnum), as the per-row values may be plain strings.
 _BOUND_WORDS: dict[str, str] = {str(b): w for b, w in BOUND_WORDS.items()}
 _SETTLED_BY_REASON = (Status.no_data, Status.not_assessable, Status.pending_target)
@@ -69,11 +66,11 @@ def _bodies(c: dict[str, list], kind: TargetKind, unit: str, target_text: str, r
     if kind == TargetKind.maintain:
         return [f"{w}实际{a}，应保持在{with_unit(t, unit)}" for w, a, t in zip(when, actual, c["target"], strict=True)]
     out = []
-    for i, (w, a, status) in enumerate(zip(when, actual, c["status"], strict=True)):
+    for i, (w, a) in enumerate(zip(when, actual, strict=True)):
         bound = _BOUND_WORDS.get(str(c["actual_bound"][i] or ""), "")
         text = f"{w}实际{bound}{a}"
         reason = c["verdict_reason"][i]
-        if status == Status.achieved:
+        if c["met"][i]:  # achieved, or at the end before the final data (预计完成)
             text += f"，已达到目标{targets[i]}"
         elif _by_line(reason):
             # No distance to measure (no base, or base = target): the side of the line is the finding.
