@@ -191,7 +191,7 @@ def observed_points(frame: pd.DataFrame, region: str) -> dict[tuple[str, str], t
 
 def bound_sign(bound: object) -> str | None:
     """'>' or '<' for a bound observation, None for a plain value (whatever the frame holds for NULL)."""
-    return bound if bound in BOUND_VALUES else None
+    return str(bound) if bound in BOUND_VALUES else None
 
 
 BOUND_VALUES = frozenset(b.value for b in Bound)

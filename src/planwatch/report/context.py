@@ -367,7 +367,9 @@ def build_context(
     projects = _project_rows(plan, regional_obs, book) if final_review else ()
     previous_rows = _previous_rows(plan, previous) if final_review else ()
 
-    counts = tuple((s, status_label(s, final=final), sum(1 for r in rows if r.status == s)) for s in statuses)
+    views = [r.view for r in rows]
+    counts = tuple((str(c.status), c.label, c.count)
+                   for c in status_counts(views, [Status(s) for s in statuses], final=final))
     actual_years = [r.finding.actual_year for r in rows if r.finding.actual_year]
     obs_years = [o.year for o in regional_obs if o.value is not None or o.text]
     data_year = max(actual_years or obs_years or [0]) or None
@@ -408,8 +410,8 @@ def build_context(
         projects=projects,
         previous=previous_rows,
         notes=notes,
-        summary_text=_summary_text([r.view for r in rows], statuses, region, year, kind_label, len(lagging),
-                                   len(warned), final=final),
+        summary_text=_summary_text(views, statuses, region, year, kind_label, len(lagging), len(warned),
+                                   final=final),
     )
 
 

@@ -20,7 +20,14 @@ from planwatch.errors import EvaluationError, PlanwatchError
 from planwatch.evaluate import METHODS, Assessment, Inputs, assess, read_inputs
 from planwatch.figures import fmt_number, fmt_value
 from planwatch.model import Indicator, Plan, Status
-from planwatch.presentation import FindingView, chart_series, finding_views, observed_points, plan_order
+from planwatch.presentation import (
+    FindingView,
+    chart_series,
+    finding_views,
+    observed_points,
+    plan_order,
+    status_counts,
+)
 from planwatch.store import Store
 from planwatch.vintages import vintage_label
 from planwatch.vocabulary import STATUS_DEFINITIONS, attribute_label, status_colour, status_label
@@ -259,11 +266,8 @@ def finding_row(view: FindingView, choice: Choice) -> dict[str, Any]:
 
 def status_summary(views: list[FindingView], *, final: bool) -> list[dict[str, Any]]:
     """Counts by status, every status in its fixed order, with the stale ones among them."""
-    counts = {str(s): (0, 0) for s in Status}
-    for v in views:
-        n, stale = counts[str(v.status)]
-        counts[str(v.status)] = (n + 1, stale + int(v.finding.stale))
-    return [{**status_entry(s, final=final), "count": n, "stale": stale} for s, (n, stale) in counts.items()]
+    return [{**status_entry(c.status, final=final), "count": c.count, "stale": c.stale}
+            for c in status_counts(views, final=final)]
 
 
 def status_chart(views: list[FindingView], *, final: bool) -> dict[str, Any]:
