@@ -132,7 +132,7 @@ class Dashboard:
         return finding_views(plan_order(snap.plan, mine), final=assessment.final)
 
 
-def plan_years(plan: Plan) -> list[int]:
+def period_years(plan: Plan) -> list[int]:
     """The years of the plan period that can be evaluated."""
     meta = plan.meta
     if meta.period_start and meta.period_end:
@@ -161,7 +161,7 @@ def resolve_choice(dash: Dashboard, snap: Snapshot, year: int | None, region: st
     """Fill the request's blanks from the settings and the shared defaults; reject unknown values."""
     inputs = snap.inputs
     plan = inputs.plan
-    years = plan_years(plan)
+    years = period_years(plan)
     year = year or dash.settings.year or inputs.default_year()
     if years and not (plan.meta.base_year or years[0]) <= year <= years[-1]:
         raise EvaluationError(f"年份 {year} 不在规划期 {years[0]}–{years[-1]} 内")
@@ -184,7 +184,7 @@ def plan_context(dash: Dashboard) -> dict[str, Any]:
     current = plan.current_indicators()
     return {
         "meta": as_record(plan.meta),
-        "years": plan_years(plan),
+        "years": period_years(plan),
         "indicators": [indicator_record(i) for i in current],
         "previous_indicators": [indicator_record(i) for i in plan.previous_indicators()],
         "counts": {
@@ -223,7 +223,7 @@ def page_header(dash: Dashboard, snap: Snapshot, choice: Choice, final: bool) ->
         "method": choice.method,
         "final": final,
         "query": choice.query(),
-        "years": plan_years(plan) or [choice.year],
+        "years": period_years(plan) or [choice.year],
         "regions": snap.inputs.region_names(),
         "methods": method_choices(choice.method),
     }
@@ -319,11 +319,11 @@ def indicator_chart(snap: Snapshot, ind: Indicator, choice: Choice, views: list[
     plan = snap.plan
     primary = next((v for v in views if v.finding.kind == ind.target.kind), views[0] if views else None)
     if primary is None:
-        return {"unit": ind.unit or "", "kind": "level", "years": plan_years(plan), "actual": [], "bounds": [],
+        return {"unit": ind.unit or "", "kind": "level", "years": period_years(plan), "actual": [], "bounds": [],
                 "planned": [], "target": None, "projection": []}
     series = chart_series(primary.finding, observed_points(snap.inputs.frame, choice.region)).record()
     years = {int(p[0]) for key in ("actual", "planned", "projection") for p in series[key]}
-    years |= set(plan_years(plan)) | ({plan.meta.base_year} if plan.meta.base_year else set())
+    years |= set(period_years(plan)) | ({plan.meta.base_year} if plan.meta.base_year else set())
     if series["target"]:
         years.add(series["target"]["year"])
     return {**series, "years": sorted(years)}
