@@ -25,10 +25,12 @@ from planwatch.model import (
     Status,
     Target,
     TargetKind,
+    observed_unit,
 )
 from planwatch.vocabulary import is_final, status_label
 
 from . import comparative, cumulative, rules
+from .comparability import is_total, not_comparable_reason
 from .evidence import ObservationsLike, gather, is_none, observation_frame, prepare
 from .explanation import explanations
 from .measures import Case, Measures
@@ -160,6 +162,7 @@ def judge(plan: Plan, observations: ObservationsLike, year: int, *, method: str,
         for target in ind.targets or [ind.target]:
             case = _case(plan, ind, target, year, index, parts, own, settings)
             m = rules.measure(case)
+            _not_comparable(case, m, own)
             blocks.append(_classify(case, m, module, settings, year))
     return blocks
 
@@ -200,6 +203,41 @@ def _case(plan, ind, target, year, index, parts, own, settings) -> Case:
             if ref_ind is not None and ref_ind.baseline.value is not None and own is not None:
                 probe.reference.base_level[index == own] = ref_ind.baseline.value
     return probe
+
+
+# The kinds whose target states a quantity of the indicator itself (not a growth rate or a comparison).
+_QUANTITY_KINDS = (TargetKind.level, TargetKind.cumulative_change, TargetKind.maintain)
+# What a total's finding keeps for another region: its own data (actual, base, own trend), never the distance
+# to the plan region's target.
+_TO_TARGET = ("expected", "target", "completion", "gap", "required_rate", "planned_rate", "projection_year",
+              "projection_share")
+_KEPT_VERDICTS = (Status.no_data.value, Status.pending_target.value)
+
+
+def _not_comparable(case: Case, m: Measures, own: str | None) -> None:
+    """A total (9000亿元) stated for the plan's region is never a target of another region: 无法评估, with why.
+
+    Rates, shares, intensities and growth rates are judged for every region against the plan's figure
+    (see :mod:`.comparability`). A region without data keeps 无数据, a target not yet entered 待下达.
+    ``case.kind`` is read after the rule ran, so an assigned target is judged by the kind it took.
+    """
+    if own is None or case.kind not in _QUANTITY_KINDS or not is_total(case.unit, case.indicator.name):
+        return
+    other = np.asarray(case.regions != own) & ~np.isin(m["verdict"], _KEPT_VERDICTS)
+    if not other.any():
+        return
+    text = case.target.text or (str(case.target.value) if case.target.value is not None else "")
+    m["verdict"][other] = Status.not_assessable.value
+    seen_in = observed_unit(case.kind, case.unit)
+    names = case.regions.tolist()
+    m["reason"][other] = [not_comparable_reason(str(names[i]), own, text, case.unit, m["actual"][i],
+                                                m["actual_year"][i], seen_in, m["bound"][i])
+                          for i in np.flatnonzero(other)]
+    m["met"] = m["met"] & ~other
+    m["warning"] = m["warning"].astype(bool) & ~other
+    m["bound_side"] = np.where(other, 0, m["bound_side"])
+    for name in _TO_TARGET:
+        m[name] = np.where(other, np.nan, m[name])
 
 
 def _classify(case: Case, m: Measures, module, settings: EvaluationSettings, year: int) -> Block:
@@ -308,7 +346,8 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
     stale = [ay is not None and ay < stale_before for ay in actual_years]
     per_row = dict(cols, status=statuses, verdict_reason=a["reason"].tolist(), actual_year=actual_years,
                    actual_bound=bounds, time_elapsed=shares, ratio=ratios, warning=warnings, stale=stale,
-                   met=a["met"].tolist())
+                   met=a["met"].tolist(), gap_note=a["gap_note"].tolist(), fell_back_note=a["fell_back_note"].tolist(),
+                   by_line=a["by_line"].tolist(), warning_said=a["warning_said"].tolist())
     texts = explanations(per_row, kind=kind, unit=ind.unit, target_text=t.text, method=method,
                          method_label=module.LABEL, rule_note=m.rule_note, linear_rate=m.linear_rate, final=final,
                          category_labels=[module.CATEGORY_LABELS.get(c) if c else None for c in cats])

@@ -14,6 +14,7 @@ import pandas as pd
 from planwatch.model import Comparator, Direction, Indicator, ObservationKind, Plan, Status, TargetKind
 
 from . import growth
+from .evidence import chain_gaps
 from .level import mark_missing
 from .measures import Case, Measures
 from .settings import EvaluationSettings
@@ -66,7 +67,12 @@ def _reference_words(text: str | None, settings: EvaluationSettings) -> list[str
 
 
 def _chained_common(own: pd.DataFrame, ref: pd.DataFrame, regions: pd.Index, base_year: int):
-    """Average yearly growth of both over the years both were observed, per region."""
+    """Average yearly growth of both over the years both were observed, per region.
+
+    Returns (own rate, reference rate, years covered — base to last common year —, last common year,
+    sources, gaps): the averages compound the common years only; a year missing between the base and the
+    last common year is a gap, (observed years, missing years) per region as in ``Evidence.growth_gaps``.
+    """
     def yearly(rows: pd.DataFrame) -> pd.DataFrame:
         g = rows[(rows["kind"] == "annual_growth") & rows["value"].notna() & (rows["year"] > base_year)]
         return g.drop_duplicates(["region", "year"], keep="last")[["region", "year", "value", "source"]]
@@ -83,7 +89,10 @@ def _chained_common(own: pd.DataFrame, ref: pd.DataFrame, regions: pd.Index, bas
     ref_rate = np.expm1(agg["lr"].to_numpy(float) / k) * 100
     sources = {r: list(dict.fromkeys([*g["source_own"].dropna(), *g["source_ref"].dropna()]))
                for r, g in both.groupby("region")}
-    return own_rate, ref_rate, k, agg["last"].to_numpy(float), sources
+    last = agg["last"].to_numpy(float)
+    codes = regions.get_indexer(both["region"].to_numpy())  # type: ignore[arg-type]
+    gaps = chain_gaps(codes, both["year"].to_numpy(), np.nan_to_num(k), last, base_year, len(regions))
+    return own_rate, ref_rate, last - base_year, last, sources, gaps
 
 
 def measure(case: Case) -> Measures:
@@ -106,7 +115,7 @@ def measure(case: Case) -> Measures:
     common = _chained_common(own_rows.frame(), ref_rows.frame(), case.regions, case.base_year) \
         if own_rows is not None and ref_rows is not None else None
     if common is not None:
-        c_own, c_ref, c_k, c_last, c_sources = common
+        c_own, c_ref, c_k, c_last, c_sources, c_gaps = common
         matched = np.isfinite(c_own) & np.isfinite(c_ref)
         own_rate = np.where(matched, c_own, own_rate)
         ref_rate = np.where(matched, c_ref, ref_rate)
@@ -114,6 +123,9 @@ def measure(case: Case) -> Measures:
         last = np.where(matched, c_last, last)
         for j in np.flatnonzero(matched).tolist():
             sources[j] = c_sources.get(case.regions[j], sources[j])
+    gaps = case.evidence.growth_gaps.copy()
+    if common is not None:
+        gaps = np.where(matched, c_gaps, gaps)
     has = np.isfinite(own_rate)
     mark_missing(m, case, has)
     m.set_verdict(~has, Status.not_assessable, growth.why_no_rate(case))
@@ -144,5 +156,6 @@ def measure(case: Case) -> Measures:
     m.set_verdict(ok & holds & (not final), Status.on_track)
     m.set_verdict(ok & ~holds & (not final), Status.lagging)
     m["warning"] = ok & ~holds
+    m["gap_note"] = growth.gap_notes(gaps, ok & (matched | (case.evidence.growth_years > 0)))
     m.rule_note = f"与“{case.reference_name}”比较同期年均增速" + ("" if matched.all() else "（部分地区年份不完全对应）")
     return m

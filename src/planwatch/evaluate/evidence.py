@@ -147,6 +147,8 @@ class Evidence:
     growth_years: np.ndarray = field(default=_GATHERED)  # how many yearly changes were chained
     growth_last_year: np.ndarray = field(default=_GATHERED)
     growth_sources: np.ndarray = field(default=_GATHERED)  # list of sources per region, or None
+    # (observed years, missing years) where the chained years leave a gap between base and last year, else None
+    growth_gaps: np.ndarray = field(default=_GATHERED)
     cumulative: np.ndarray = field(default=_GATHERED)  # latest change since base, %
     cumulative_year: np.ndarray = field(default=_GATHERED)
     cumulative_source: np.ndarray = field(default=_GATHERED)
@@ -180,7 +182,7 @@ def gather(rows: Rows | None, regions: pd.Index, base_year: int, *, reduction: b
         ev.level, ev.level_year, ev.base_level = nan, nan.copy(), nan.copy()
         ev.level_bound, ev.level_source, ev.base_source = none, none.copy(), none.copy()
         ev.growth_log, ev.growth_years, ev.growth_last_year = nan.copy(), np.zeros(n), nan.copy()
-        ev.growth_sources = none.copy()
+        ev.growth_sources, ev.growth_gaps = none.copy(), none.copy()
         ev.cumulative, ev.cumulative_year, ev.cumulative_source = nan.copy(), nan.copy(), none.copy()
         ev.text, ev.any_rows = none.copy(), np.zeros(n, dtype=bool)
         return ev
@@ -198,6 +200,7 @@ def gather(rows: Rows | None, regions: pd.Index, base_year: int, *, reduction: b
 
     growth = (rows.kind == "annual_growth") & has_value & (rows.year > base_year)
     ev.growth_sources = np.full(n, None, dtype=object)
+    ev.growth_gaps = np.full(n, None, dtype=object)
     if growth.any():
         # One change per region and year: the last row of each pair counts.
         g_idx = np.flatnonzero(growth)
@@ -215,6 +218,7 @@ def gather(rows: Rows | None, regions: pd.Index, base_year: int, *, reduction: b
         ev.growth_last_year = np.where(np.isfinite(last), last, np.nan)
         ev.growth_log[ev.growth_years == 0] = np.nan
         ev.growth_sources = _source_lists(codes, rows.year[g_idx], rows.source[g_idx], n)
+        ev.growth_gaps = chain_gaps(codes, rows.year[g_idx], ev.growth_years, ev.growth_last_year, base_year, n)
     else:
         ev.growth_log, ev.growth_years, ev.growth_last_year = np.full(n, np.nan), np.zeros(n), np.full(n, np.nan)
 
@@ -228,6 +232,33 @@ def gather(rows: Rows | None, regions: pd.Index, base_year: int, *, reduction: b
     ev.any_rows = np.zeros(n, dtype=bool)
     ev.any_rows[rows.rc] = True
     return ev
+
+
+def chain_gaps(codes: np.ndarray, years: np.ndarray, counts: np.ndarray, last: np.ndarray, base_year: int,
+               n: int) -> np.ndarray:
+    """(observed years, missing years) per region whose yearly changes skip a year after the base, else None.
+
+    A chain of yearly changes covers base + 1 … last year; fewer changes than those years is a gap
+    (one Python step per gapped region only).
+    """
+    out = np.full(n, None, dtype=object)
+    with np.errstate(invalid="ignore"):
+        gapped = np.flatnonzero(np.isfinite(last) & (counts < last - base_year))
+    for r in gapped.tolist():
+        seen = sorted({int(y) for y in years[codes == r].tolist()})
+        missing = [y for y in range(base_year + 1, int(last[r])) if y not in seen]
+        out[r] = (seen, missing)
+    return out
+
+
+def gap_note(observed: list[int], missing: list[int]) -> str:
+    """缺2022年数据，按2021、2023两年计算 — said wherever a chain of yearly changes has a gap."""
+    count = _COUNT_WORDS.get(len(observed), f"{len(observed)}")
+    seen = "、".join(str(y) for y in observed) + ("年" if len(observed) == 1 else "")
+    return f"缺{'、'.join(str(y) for y in missing)}年数据，按{seen}{count}年计算"
+
+
+_COUNT_WORDS = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
 
 
 def _source_lists(codes: np.ndarray, years: np.ndarray, sources: np.ndarray, n: int) -> np.ndarray:

@@ -8,8 +8,6 @@ from planwatch.figures import fmt_share, with_unit
 from planwatch.model import Status, TargetKind, observed_unit
 from planwatch.vocabulary import BOUND_WORDS, stale_note, status_label
 
-from .level import BY_LINE
-
 
 def _year(y: float | None) -> str:
     return f"{int(y)}年" if y is not None and math.isfinite(y) else ""
@@ -37,8 +35,8 @@ def explanations(columns: dict[str, list], *, kind: TargetKind, unit: str | None
         text = bodies[i]
         if method != "elapsed_time":
             text += _ratio_note(columns["ratio"][i], method_label, category_labels[i], kind, linear_rate, rule_note)
-        if columns["warning"][i] and status != Status.achieved:
-            text += _warning_note(columns["projection"][i], kind, unit, by_line=_by_line(reason))
+        if columns["warning"][i] and status != Status.achieved and not columns["warning_said"][i]:
+            text += _warning_note(columns["projection"][i], kind, unit, by_line=columns["by_line"][i])
         stale = stale_note(columns["actual_year"][i]) if columns["stale"][i] else ""
         out.append(f"{text}，{labels[status]}{stale}。")
     return out
@@ -54,15 +52,16 @@ def _bodies(c: dict[str, list], kind: TargetKind, unit: str, target_text: str, r
     actual = [with_unit(x, actual_unit) for x in c["actual"]]
     target_unit = "%" if kind in (TargetKind.annual_growth, TargetKind.cumulative_change) else unit
     targets = [target_text] * len(when) if target_text else [with_unit(x, target_unit) for x in c["target"]]
+    notes = [f"（{n}）" if n else "" for n in c["gap_note"]]  # said right after the average it qualifies
     if kind == TargetKind.annual_growth:
-        return [f"截至{w}年均增长{a}，目标年均{t}，期末前还需年均{with_unit(r, '%')}"
-                for w, a, t, r in zip(when, actual, targets, c["required_rate"], strict=True)]
+        return [f"截至{w}年均增长{a}{n}，目标年均{t}，期末前还需年均{with_unit(r, '%')}"
+                for w, a, n, t, r in zip(when, actual, notes, targets, c["required_rate"], strict=True)]
     if kind == TargetKind.cumulative_change:
         return [f"截至{w}累计{a}，按进度应达{with_unit(e, '%')}，目标{t}，完成进度{fmt_share(p)}，时间进度{s}"
                 for w, a, e, t, p, s in zip(when, actual, c["expected"], targets, c["completion"], elapsed, strict=True)]
     if kind == TargetKind.comparative:
-        return [f"截至{w}年均增长{a}，比较对象同期年均增长{with_unit(t, '%')}（{rule_note}）"
-                for w, a, t in zip(when, actual, c["target"], strict=True)]
+        return [f"截至{w}年均增长{a}{n}，比较对象同期年均增长{with_unit(t, '%')}（{rule_note}）"
+                for w, a, n, t in zip(when, actual, notes, c["target"], strict=True)]
     if kind == TargetKind.maintain:
         return [f"{w}实际{a}，应保持在{with_unit(t, unit)}" for w, a, t in zip(when, actual, c["target"], strict=True)]
     out = []
@@ -72,22 +71,18 @@ def _bodies(c: dict[str, list], kind: TargetKind, unit: str, target_text: str, r
         reason = c["verdict_reason"][i]
         if c["met"][i]:  # achieved, or at the end before the final data (预计完成)
             text += f"，已达到目标{targets[i]}"
-        elif _by_line(reason):
+        elif c["by_line"][i]:
             # No distance to measure (no base, or base = target): the side of the line is the finding.
-            out.append(f"{text}，{reason}")
-            continue
+            text += f"，{reason}"
         else:
             text += (f"，按计划路径应达{with_unit(c['expected'][i], unit)}，完成进度{fmt_share(c['completion'][i])}"
                      f"，时间进度{elapsed[i]}")
-        if bound and c["verdict_reason"][i]:
-            text += f"（{c['verdict_reason'][i]}）"
+            if bound and reason:
+                text += f"（{reason}）"
+        if c["fell_back_note"][i]:
+            text += f"，{c['fell_back_note'][i]}"
         out.append(text)
     return out
-
-
-def _by_line(reason: str | None) -> bool:
-    """Whether a finding was judged by the side of its target line alone (see level._judge_by_line)."""
-    return bool(reason) and BY_LINE in str(reason)
 
 
 def _ratio_note(ratio: float | None, method_label: str, category_label: str | None, kind: TargetKind,

@@ -6,7 +6,7 @@ import numpy as np
 
 from planwatch.model import Comparator, Direction, Status
 
-from .evidence import is_none
+from .evidence import gap_note, is_none
 from .level import _sources, mark_missing
 from .measures import Case, Measures, about_tolerance, direction_of
 from .paths import geometric_mask
@@ -18,6 +18,10 @@ def realised_rate(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
 
     Preference: chained yearly growth observations (comparable prices), then a cumulative change
     since the base, then two levels (base and latest, current prices).
+
+    Yearly changes are dated, not counted: the average compounds the observed years only
+    (Σ ln(1 + g)/k over the k changes), while the years covered run from the base to the last observed
+    year — a year missing inside the chain is a gap (see :func:`gap_notes`), taken at the observed average.
     """
     ev = case.evidence
     n = case.n
@@ -27,7 +31,7 @@ def realised_rate(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         chained = ev.growth_years > 0
         rate = np.where(chained, np.expm1(ev.growth_log / np.where(chained, ev.growth_years, 1)) * 100, rate)
-        years = np.where(chained, ev.growth_years, years)
+        years = np.where(chained, ev.growth_last_year - case.base_year, years)
         last = np.where(chained, ev.growth_last_year, last)
 
         t_cum = ev.cumulative_year - case.base_year
@@ -54,6 +58,14 @@ def realised_rate(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
         else:
             sources[i] = level_sources[i] if lv[i] else []
     return rate, years, last, sources
+
+
+def gap_notes(gaps: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """The gap sentence (缺2022年数据，按2021、2023两年计算) per region whose used chain has a gap, else None."""
+    out = np.full(len(gaps), None, dtype=object)
+    for i in np.flatnonzero(used & ~is_none(gaps)).tolist():
+        out[i] = gap_note(*gaps[i])
+    return out
 
 
 def _has_rate(case: Case) -> np.ndarray:
@@ -130,4 +142,5 @@ def measure(case: Case) -> Measures:
         m.set_verdict(has & holds & (not final), Status.on_track)
         m.set_verdict(has & ~holds & (not final), Status.lagging)
     m["warning"] = has & ~holds & ~m["met"]
+    m["gap_note"] = gap_notes(case.evidence.growth_gaps, has & (case.evidence.growth_years > 0))
     return m

@@ -75,6 +75,7 @@ def measure(case: Case) -> Measures:
     m.linear_rate = linear_rate
     m.rate_unit = "%" if geometric else _per_year(case.unit)
 
+    sign = _sign(direction, base, target.value)
     actual, when = ev.level, ev.level_year
     has = np.isfinite(actual)
     elapsed = np.where(has, when - case.base_year, case.year - case.base_year)
@@ -86,25 +87,107 @@ def measure(case: Case) -> Measures:
     m["expected"] = expected_value(base, target.value, share, geo)
     m["completion"] = completion(base, actual, target.value, geo)
     m["met"] = met
-    sign = _sign(direction, base, target.value)
     m["gap"] = sign * (goal - actual)
     m["observed_rate"] = average_rate(base, actual, elapsed, geo)
     m["planned_rate"] = average_rate(base, target.value, n_years, geo)
     m["required_rate"] = np.where(left > 0, average_rate(actual, goal, left, geo), np.nan)
-    m["projection"] = np.where(left > 0, project(actual, m["observed_rate"], left, geo), actual)
+    pace = _pace(case, m["observed_rate"], sign, geo)
+    m["projection"] = np.where(left > 0, project(actual, pace, left, geo), actual)
     m["projection_share"] = completion(base, m["projection"], target.value, geo)
-    reached = year_reached(actual, when, goal, m["observed_rate"], geo,
+    reached = year_reached(actual, when, goal, pace, geo,
                            last_year=case.end_year + case.settings.projection_horizon)
     m["projection_year"] = np.where(met, when, reached)
     projected_ok = within(m["projection"], low, high)
     m["warning"] = has & np.isfinite(base) & ~met & ~projected_ok
     m["bound_side"] = _bound_side(ev.level_bound, direction, sign)
     _judge_by_line(case, m, low, high, projected_ok)
+    _fell_back(case, m, low, high, projected_ok)
     no_base = has & ~met & ~np.isfinite(base)
     m.set_verdict(no_base, Status.not_assessable, "缺少基期值，无法计算完成进度（实际值尚未达到目标）")
     if linear_rate:
         m.rule_note = "该指标按线性路径评估，年均变化以每年变化量（而非增长率）计算"
     return m
+
+
+def _plain_levels(rows) -> np.ndarray:
+    """Rows that are plain level values (a number, no bound)."""
+    return (rows.kind == "level") & np.isfinite(rows.value) & is_none(rows.bound)
+
+
+def _pace(case: Case, long_rate: np.ndarray, sign: np.ndarray, geo: np.ndarray) -> np.ndarray:
+    """The pace a projection carries forward: the slower of base → latest and the recent window's trend.
+
+    The recent window is ``recent_window_years`` years ending at the data year: its trend runs from the
+    earliest plain level observed in the window after the base year to the latest value. "Slower" is
+    measured in the direction of progress (``sign``); where either trend is missing the long one stands.
+    """
+    rows, window = case.rows, case.settings.recent_window_years
+    if rows is None or len(rows) == 0 or window < 2:
+        return long_rate
+    ev = case.evidence
+    latest = ev.level_year[rows.rc]
+    with np.errstate(invalid="ignore"):
+        inside = _plain_levels(rows) & (rows.year < latest) & (rows.year >= latest - (window - 1)) \
+            & (rows.year > case.base_year)
+    idx = np.flatnonzero(inside)
+    if not len(idx):
+        return long_rate
+    hit, first = np.unique(rows.rc[idx], return_index=True)
+    start, start_year = np.full(case.n, np.nan), np.full(case.n, np.nan)
+    start[hit], start_year[hit] = rows.value[idx[first]], rows.year[idx[first]]
+    recent = average_rate(start, ev.level, ev.level_year - start_year, geo)
+    with np.errstate(invalid="ignore"):
+        slower = np.isfinite(long_rate) & np.isfinite(recent) & (sign * recent < sign * long_rate)
+    return np.where(slower, recent, long_rate)
+
+
+# Ends the fall-back note when the warning comes from the fall back alone (the trend still meets the target).
+WARNED = "，列入预警"
+
+
+def _fell_back(case: Case, m: Measures, low: float, high: float, projected_ok: np.ndarray) -> None:
+    """A value that met its target in an earlier year of the period and no longer does: a warning, and a note
+    (2021年曾达到目标93%以上，2023年回落至92%) beside the status the path rule gives. Where the trend still
+    meets the target the note itself says why it is warned (…，列入预警), as no projection note will."""
+    rows, ev = case.rows, case.evidence
+    if rows is None or len(rows) == 0:
+        return
+    latest = ev.level_year[rows.rc]
+    with np.errstate(invalid="ignore"):
+        earlier = _plain_levels(rows) & (rows.year < latest) & (rows.year > case.base_year) \
+            & within(rows.value, low, high)
+    idx = np.flatnonzero(earlier)
+    if not len(idx):
+        return
+    hit, first = np.unique(rows.rc[idx], return_index=True)
+    fell = np.zeros(case.n, dtype=bool)
+    fell[hit] = True
+    fell &= np.isfinite(ev.level) & ~m["met"] & is_none(ev.level_bound)
+    if not fell.any():
+        return
+    when = dict(zip(hit.tolist(), rows.year[idx[first]].tolist(), strict=True))
+    goal, unit = _target_phrase(case), case.unit
+    notes = np.full(case.n, None, dtype=object)
+    for i in np.flatnonzero(fell).tolist():
+        earlier_value = rows.value[idx[first[hit.tolist().index(i)]]]
+        moved = "回落" if ev.level[i] < earlier_value else "反弹"
+        notes[i] = (f"{when[i]}年曾达到目标{goal}，{int(ev.level_year[i])}年{moved}至"
+                    f"{with_unit(float(ev.level[i]), unit)}") + (WARNED if projected_ok[i] else "")
+    m["warning"] = m["warning"] | fell
+    m["warning_said"] = fell & projected_ok
+    m["fell_back_note"] = notes
+
+
+_COMPARATOR_WORDS = {Comparator.at_least: "以上", Comparator.at_most: "以下", Comparator.about: "左右"}
+
+
+def _target_phrase(case: Case) -> str:
+    """The target as a reader says it with its unit: 93%以上, 27微克/立方米以下, 5%～6%."""
+    target, unit = case.target, case.unit
+    assert target.value is not None
+    if target.comparator == Comparator.between and target.value_max is not None:
+        return f"{with_unit(float(target.value), unit)}～{with_unit(float(target.value_max), unit)}"
+    return with_unit(float(target.value), unit) + _COMPARATOR_WORDS.get(target.comparator, "")  # type: ignore[arg-type]
 
 
 def _judge_by_line(case: Case, m: Measures, low: float, high: float, projected_ok: np.ndarray) -> None:
@@ -127,6 +210,7 @@ def _judge_by_line(case: Case, m: Measures, low: float, high: float, projected_o
     trend_misses = np.isfinite(m["projection"]) & ~projected_ok
     m["warning"] = np.where(wrong, binding or final or trend_misses, m["warning"]).astype(bool)
     m["completion"] = np.where(wrong, np.nan, m["completion"])
+    m["by_line"] = m["by_line"] | wrong
     m.set_verdict(wrong, Status.lagging, _line_reasons(case, m, wrong, low, high))
 
 

@@ -61,6 +61,12 @@ class Measures:
     NUMERIC = ("actual", "actual_year", "baseline", "expected", "target", "completion", "time_share", "gap",
                "required_rate", "observed_rate", "planned_rate", "projection", "projection_year",
                "projection_share")
+    # What the explanation says beside the status, each in its own column (never read back out of a text):
+    # a gap in a chain of yearly changes, a value that reached its target and fell back.
+    NOTES = ("gap_note", "fell_back_note")
+    # by_line: judged by the side of the target line (no distance to measure); warning_said: the fall-back
+    # note itself says why the finding is warned (the trend still meets the target).
+    FLAGS = ("by_line", "warning_said")
 
     def __post_init__(self) -> None:
         for name in self.NUMERIC:
@@ -68,7 +74,9 @@ class Measures:
         self.arrays.setdefault("met", np.zeros(self.n, dtype=bool))
         self.arrays.setdefault("warning", np.zeros(self.n, dtype=bool))
         self.arrays.setdefault("bound_side", np.zeros(self.n, dtype=int))
-        for name in ("verdict", "reason", "bound", "sources"):
+        for name in self.FLAGS:
+            self.arrays.setdefault(name, np.zeros(self.n, dtype=bool))
+        for name in ("verdict", "reason", "bound", "sources", *self.NOTES):
             self.arrays.setdefault(name, np.full(self.n, None, dtype=object))
 
     def __getitem__(self, name: str) -> np.ndarray:
