@@ -55,7 +55,7 @@ def test_previous_plan_rows(kit):
     gdp = a.findings[0]
     assert gdp.actual == 5509.5 and gdp.status_label == "已实现" and gdp.year == 2020
     assert gdp.completion == pytest.approx((5509.5 - 3517.1) / (5000 - 3517.1))
-    assert a.findings[1].explanation == "2020年完成情况为6.59%（完成情况），未达到目标7%以上，未实现。"
+    assert a.findings[1].explanation == "表中所列2020年完成情况为6.59%，未达到目标7%以上，未实现。"
     assert (a.period_start, a.period_end, a.region) == (2016, 2020, "嘉兴市")
 
 
@@ -123,3 +123,14 @@ def test_previous_plan_from_real_outline(jiaxing_plan):
     got = [f"{f.indicator_id} | {f.kind.value} | {f.target_text} | {'' if f.actual is None else f.actual} | "
            f"{f.status.value}" for f in evaluate_previous_plan(jiaxing_plan).findings]
     assert got == REAL_TABLE1.strip().splitlines()
+
+
+def test_previous_outcomes_are_said_in_their_own_units(jiaxing_plan):
+    """Five-year [x] figures in the unit the table gives them: points of a share, 万人, 年 — never a bare %."""
+    from planwatch.evaluate import evaluate_previous_plan
+
+    said = {(f.indicator_id, f.target_text): f.explanation for f in evaluate_previous_plan(jiaxing_plan).findings}
+    assert said[("T1-4.1", "[7.1]")] == "表中所列2020年完成情况为8.1个百分点，达到目标[7.1]，已实现。"
+    assert said[("T1-12", "[30]")] == "表中所列2020年完成情况为68.65万人，达到目标[30]，已实现。"
+    assert said[("T1-10", "[0.5]")] == "表中所列2020年完成情况为0.5年，达到目标[0.5]，已实现。"
+    assert said[("T1-21", "[23](省下达)")] == "表中所列2020年完成情况为35.25%，达到目标[23](省下达)，已实现。"

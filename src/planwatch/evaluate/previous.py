@@ -21,6 +21,7 @@ from planwatch.vocabulary import status_label
 
 from .measures import about_tolerance, direction_of, thresholds
 from .settings import EvaluationSettings, resolve_settings
+from .tolerance import within
 
 METHOD = "final_outcome"
 
@@ -31,16 +32,20 @@ def _growth_of(outcome: Outcome | None) -> float | None:
     return outcome.growth if outcome.growth is not None else outcome.value
 
 
+# How an outcome was read: as the table prints it, or derived from the base and end values.
+OUTCOME_AS_PRINTED = "完成情况"
+
+
 def outcome_for(indicator: Indicator, target: Target, kind: TargetKind) -> tuple[float | None, str]:
     """(actual value comparable with the target, how it was read) from the outcome columns."""
     level = indicator.outcome.value if indicator.outcome else None
     if kind == TargetKind.level:
-        return level, "完成情况"
+        return level, OUTCOME_AS_PRINTED
     grown = _growth_of(indicator.growth_outcome)
     if grown is None and indicator.outcome is not None:
         grown = indicator.outcome.growth
     if grown is not None:
-        return grown, "完成情况"
+        return grown, OUTCOME_AS_PRINTED
     base = indicator.baseline.value
     span = (indicator.period_end or 0) - (indicator.period_start or 1) + 1
     if level is None or base is None or span <= 0:
@@ -80,7 +85,7 @@ def judge_outcome(indicator: Indicator, target: Target, settings: EvaluationSett
         direction = direction_of(target, indicator.baseline.value if kind == TargetKind.level else None)
     unit = "%" if kind != TargetKind.level else (indicator.unit or "")
     low, high = thresholds(t, direction, about_tolerance(t, unit, settings))
-    met = low - 1e-9 <= actual <= high + 1e-9
+    met = bool(within(actual, low, high))
     return (Status.achieved if met else Status.not_achieved), actual, how
 
 
@@ -99,12 +104,23 @@ def evaluate_previous_plan(plan: Plan, *, settings: EvaluationSettings | dict | 
                       findings=findings, settings=settings.to_dict())
 
 
+def outcome_unit(indicator: Indicator, target: Target, kind: TargetKind) -> str:
+    """The unit an outcome of ``kind`` is said in: % for a growth rate; a five-year [x] figure in its target's own
+    unit as ingest read it (城镇化率 [7.1] 个百分点, 用水量降低 [23] %, 新增城镇就业 [30] 万人); else the indicator's."""
+    if kind == TargetKind.annual_growth:
+        return "%"
+    if kind == TargetKind.cumulative_change and target.unit:
+        return target.unit
+    return indicator.unit or ""
+
+
 def _finding(ind: Indicator, target: Target, settings: EvaluationSettings, end: int | None, region: str) -> Finding:
     status, actual, how = judge_outcome(ind, target, settings)
     kind = TargetKind(target.kind)
-    growthish = kind in (TargetKind.annual_growth, TargetKind.cumulative_change) or (
-        kind == TargetKind.assigned and target.cumulative)
-    unit = "%" if growthish else (ind.unit or "")
+    if kind == TargetKind.assigned and target.cumulative:
+        kind = TargetKind.cumulative_change
+    growthish = kind in (TargetKind.annual_growth, TargetKind.cumulative_change)
+    unit = outcome_unit(ind, target, kind)
     base = ind.baseline.value
     completion = None
     if not growthish and actual is not None and base is not None and target.value is not None and target.value != base:
@@ -114,7 +130,10 @@ def _finding(ind: Indicator, target: Target, settings: EvaluationSettings, end: 
         explanation = f"{how}，{status_label(status)}。"
     else:
         verb = "达到" if status == Status.achieved else "未达到"
-        explanation = f"{end}年完成情况为{with_unit(actual, unit)}（{how}），{verb}目标{target_text}，{status_label(status, final=True)}。"
+        read = "表中所列" if how == OUTCOME_AS_PRINTED else ""
+        derived = "" if how == OUTCOME_AS_PRINTED else f"（{how}）"
+        explanation = (f"{read}{end}年完成情况为{with_unit(actual, unit)}{derived}，{verb}目标{target_text}，"
+                       f"{status_label(status, final=True)}。")
     gap = None
     if actual is not None and target.value is not None and math.isfinite(actual):
         gap = target.value - actual
