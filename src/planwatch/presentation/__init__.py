@@ -28,6 +28,8 @@ from planwatch.model import (
     observed_unit,
 )
 from planwatch.vocabulary import (
+    CORE_STATUSES,
+    CORE_STATUSES_AT_END,
     MISSING,
     UNCATEGORISED,
     attribute_label,
@@ -38,7 +40,7 @@ from planwatch.vocabulary import (
 )
 
 __all__ = ["RATE_KINDS", "ChartSeries", "FindingView", "Point", "StatusCount", "chart_series", "finding_views",
-           "observed_points", "plan_order", "status_counts"]
+           "observed_points", "plan_order", "status_counts", "summary_statuses"]
 
 # Targets judged on a rate: their chart shows the target as a level line, not a point at the end.
 RATE_KINDS = (TargetKind.annual_growth, TargetKind.comparative)
@@ -168,6 +170,14 @@ class StatusCount:
     def text(self) -> str:
         """提前实现3项（其中2项数据滞后） — the stale share said whenever there is one."""
         return f"{self.label}{self.count}项" + (f"（其中{self.stale}项数据滞后）" if self.stale else "")
+
+
+def summary_statuses(views: Sequence[FindingView], *, final: bool) -> list[Status]:
+    """The statuses a summary shows, in the fixed order: the core ones of the period (or of its end, where
+    滞后 and 快于预期 no longer occur) and any other that a finding has."""
+    present = {v.status for v in views}
+    core = set(CORE_STATUSES_AT_END if final else CORE_STATUSES)
+    return [s for s in Status if s in core or s in present]
 
 
 def status_counts(views: Sequence[FindingView], statuses: Iterable[Status] = tuple(Status), *,

@@ -40,11 +40,10 @@ from planwatch.presentation import (
     observed_points,
     sentences,
     status_counts,
+    summary_statuses,
 )
 from planwatch.store import Store
 from planwatch.vocabulary import (
-    CORE_STATUSES,
-    CORE_STATUSES_AT_END,
     OBSERVATION_KIND_LABELS,
     STATUS_DEFINITIONS,
     definition_label,
@@ -124,9 +123,7 @@ def _indicator_row(
 
 
 def _status_columns(rows: Sequence[IndicatorRow], final: bool) -> tuple[str, ...]:
-    present = {r.status for r in rows}
-    wanted = set(map(str, CORE_STATUSES_AT_END if final else CORE_STATUSES)) | present
-    return tuple(str(s) for s in Status if str(s) in wanted)
+    return tuple(str(s) for s in summary_statuses([r.view for r in rows], final=final))
 
 
 def count_table(heading: str, rows: Sequence[IndicatorRow], group_of, statuses: tuple[str, ...],

@@ -27,6 +27,7 @@ from planwatch.presentation import (
     observed_points,
     plan_order,
     status_counts,
+    summary_statuses,
 )
 from planwatch.store import Store
 from planwatch.vintages import vintage_label
@@ -267,7 +268,7 @@ def finding_row(view: FindingView, choice: Choice) -> dict[str, Any]:
 def status_summary(views: list[FindingView], *, final: bool) -> list[dict[str, Any]]:
     """Counts by status, every status in its fixed order, with the stale ones among them."""
     return [{**status_entry(c.status, final=final), "count": c.count, "stale": c.stale}
-            for c in status_counts(views, final=final)]
+            for c in status_counts(views, summary_statuses(views, final=final), final=final)]
 
 
 def status_chart(views: list[FindingView], *, final: bool) -> dict[str, Any]:
