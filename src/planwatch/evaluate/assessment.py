@@ -240,7 +240,12 @@ def _not_comparable(case: Case, m: Measures, own: str | None) -> None:
         m[name] = np.where(other, np.nan, m[name])
 
 
+# Target kinds whose measures hold the indicator's own values (base, latest, target), not rates.
+_LEVEL_KINDS = (TargetKind.level, TargetKind.maintain)
+
+
 def _classify(case: Case, m: Measures, module, settings: EvaluationSettings, year: int) -> Block:
+    m.span, m.level_series = case.span, case.kind in _LEVEL_KINDS
     status, ratio, category = module.classify(m, settings)
     status = status.astype(object)
     status[m["met"]] = Status.achieved.value
@@ -346,10 +351,10 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
     stale = [ay is not None and ay < stale_before for ay in actual_years]
     per_row = dict(cols, status=statuses, verdict_reason=a["reason"].tolist(), actual_year=actual_years,
                    actual_bound=bounds, time_elapsed=shares, ratio=ratios, warning=warnings, stale=stale,
-                   met=a["met"].tolist(), gap_note=a["gap_note"].tolist(), fell_back_note=a["fell_back_note"].tolist(),
+                   met=a["met"].tolist(), rate_note=a["rate_note"].tolist(), fell_back_note=a["fell_back_note"].tolist(),
                    by_line=a["by_line"].tolist(), warning_said=a["warning_said"].tolist())
     texts = explanations(per_row, kind=kind, unit=ind.unit, target_text=t.text, method=method,
-                         method_label=module.LABEL, rule_note=m.rule_note, linear_rate=m.linear_rate, final=final,
+                         method_label=module.LABEL, rule_note=m.rule_note, final=final,
                          category_labels=[module.CATEGORY_LABELS.get(c) if c else None for c in cats])
     region_names = [str(r) for r in b.regions.tolist()]
     rows = zip(region_names, statuses, warnings, cols["actual"], bounds, actual_years, cols["baseline"],

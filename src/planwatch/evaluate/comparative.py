@@ -37,8 +37,15 @@ def find_reference(plan: Plan, indicator: Indicator, settings: EvaluationSetting
     words = _reference_words(target.reference or target.text, settings)
     if not words:
         return None
-    # Declared rate series first (GDP real growth), then table indicators, never the row itself.
-    series = sorted(plan.series, key=lambda s: s.kind != ObservationKind.annual_growth)
+    # Declared rate series first (GDP real growth), among them one on the indicator's own price basis (a 现价
+    # indicator against nominal growth, a 可比价 one against real growth); then table indicators, never the row itself.
+    own = growth.price_basis(indicator)
+
+    def rank(s) -> tuple[bool, int]:
+        basis = name_basis(s.name)
+        return s.kind != ObservationKind.annual_growth, (0 if basis == own else 1 if basis is None else 2) if own else 0
+
+    series = sorted(plan.series, key=rank)
     for s in series:
         if any(w in s.name or w == s.code for w in words):
             return s.code, s.name
@@ -46,6 +53,60 @@ def find_reference(plan: Plan, indicator: Indicator, settings: EvaluationSetting
         if ind.id != indicator.id and ind.period_end == indicator.period_end and any(w in ind.name for w in words):
             return ind.id, ind.name
     return None
+
+
+_NAME_BASIS = ((growth.COMPARABLE, ("实际", "可比")), (growth.CURRENT, ("名义", "现价", "当年价")))
+
+
+def name_basis(name: str | None) -> str | None:
+    """The price basis a series' name states (GDP实际增长率 → comparable, GDP名义增长率 → current), or None."""
+    for basis, words in _NAME_BASIS:
+        if name and any(w in name for w in words):
+            return basis
+    return None
+
+
+def basis_notes(case: Case, own_lv: np.ndarray, ref_lv: np.ndarray) -> np.ndarray:
+    """Per region, the price-basis sentence where the two rates are on different bases, else None.
+
+    The own basis is the plan's footnote (现价/可比价); a rate from levels is a current-price rate. The
+    reference's basis is its name's (GDP实际增长率: 可比价), a rate from its levels at current prices.
+    "居民人均可支配收入按现价、经济增长按可比价，口径不同，仅供参考".
+    """
+    out = np.full(case.n, None, dtype=object)
+    declared = growth.price_basis(case.indicator)
+    ref_declared = name_basis(case.reference_name)
+    own_label, ref_label = _own_label(case), _reference_label(case)
+    for i in range(case.n):
+        own = growth.CURRENT if own_lv[i] else declared
+        ref = growth.CURRENT if ref_lv[i] and ref_declared is None else ref_declared
+        if own is None:
+            continue
+        if ref is None:
+            out[i] = f"{own_label}按{growth.BASIS_LABELS[own]}，{ref_label}的价格口径未注明，仅供参考"
+        elif own != ref:
+            out[i] = (f"{own_label}按{growth.BASIS_LABELS[own]}、{ref_label}按{growth.BASIS_LABELS[ref]}，"
+                      "口径不同，仅供参考")
+    return out
+
+
+def _own_label(case: Case) -> str:
+    """The indicator's name without its rate words: 居民人均可支配收入年均增长 → 居民人均可支配收入."""
+    name = case.indicator.name
+    for word in case.settings.reference_strip_words:
+        name = name.replace(word, "")
+    return name.strip() or case.indicator.name
+
+
+def _reference_label(case: Case) -> str:
+    """The compared quantity as the plan names it: 与经济增长基本同步 → 经济增长."""
+    text = case.target.reference or case.reference_name or ""
+    for prefix in ("高于", "低于", "不低于", "快于", "与", "同"):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    for word in ("基本同步", "同步"):
+        text = text.replace(word, "")
+    return text.strip() or (case.reference_name or "比较对象")
 
 
 def _reference_words(text: str | None, settings: EvaluationSettings) -> list[str]:
@@ -156,6 +217,13 @@ def measure(case: Case) -> Measures:
     m.set_verdict(ok & holds & (not final), Status.on_track)
     m.set_verdict(ok & ~holds & (not final), Status.lagging)
     m["warning"] = ok & ~holds
-    m["gap_note"] = growth.gap_notes(gaps, ok & (matched | (case.evidence.growth_years > 0)))
+    notes = growth.gap_notes(gaps, ok & (matched | (case.evidence.growth_years > 0)))
+    # Price basis: a 现价 rate against real growth (or the reverse) is still compared, but said to differ.
+    own_lv = ~matched & growth.from_levels(case, own_rate)
+    ref_lv = ~matched & growth.from_levels(ref_case, ref_rate)
+    for i, basis in enumerate(basis_notes(case, own_lv, ref_lv).tolist()):
+        if basis and ok[i]:
+            notes[i] = f"{notes[i]}；{basis}" if notes[i] else basis
+    m["rate_note"] = notes
     m.rule_note = f"与“{case.reference_name}”比较同期年均增速" + ("" if matched.all() else "（部分地区年份不完全对应）")
     return m

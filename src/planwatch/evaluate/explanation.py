@@ -19,7 +19,7 @@ _SETTLED_BY_REASON = (Status.no_data, Status.not_assessable, Status.pending_targ
 
 
 def explanations(columns: dict[str, list], *, kind: TargetKind, unit: str | None, target_text: str, method: str,
-                 method_label: str, category_labels: list[str | None], rule_note: str, linear_rate: bool,
+                 method_label: str, category_labels: list[str | None], rule_note: str,
                  final: bool) -> list[str]:
     """The explanation of each finding of one indicator × target, from one list per value (columnar)."""
     unit = unit or ""
@@ -34,7 +34,7 @@ def explanations(columns: dict[str, list], *, kind: TargetKind, unit: str | None
             continue
         text = bodies[i]
         if method != "elapsed_time":
-            text += _ratio_note(columns["ratio"][i], method_label, category_labels[i], kind, linear_rate, rule_note)
+            text += _ratio_note(columns["ratio"][i], method_label, category_labels[i])
         if columns["warning"][i] and status != Status.achieved and not columns["warning_said"][i]:
             text += _warning_note(columns["projection"][i], kind, unit, by_line=columns["by_line"][i])
         stale = stale_note(columns["actual_year"][i]) if columns["stale"][i] else ""
@@ -52,13 +52,14 @@ def _bodies(c: dict[str, list], kind: TargetKind, unit: str, target_text: str, r
     actual = [with_unit(x, actual_unit) for x in c["actual"]]
     target_unit = "%" if kind in (TargetKind.annual_growth, TargetKind.cumulative_change) else unit
     targets = [target_text] * len(when) if target_text else [with_unit(x, target_unit) for x in c["target"]]
-    notes = [f"（{n}）" if n else "" for n in c["gap_note"]]  # said right after the average it qualifies
+    notes = [f"（{n}）" if n else "" for n in c["rate_note"]]  # said right after the average it qualifies
     if kind == TargetKind.annual_growth:
         return [f"截至{w}年均增长{a}{n}，目标年均{t}，期末前还需年均{with_unit(r, '%')}"
                 for w, a, n, t, r in zip(when, actual, notes, targets, c["required_rate"], strict=True)]
     if kind == TargetKind.cumulative_change:
-        return [f"截至{w}累计{a}，按进度应达{with_unit(e, '%')}，目标{t}，完成进度{fmt_share(p)}，时间进度{s}"
-                for w, a, e, t, p, s in zip(when, actual, c["expected"], targets, c["completion"], elapsed, strict=True)]
+        return [f"截至{w}累计{a}{n}，按进度应达{with_unit(e, '%')}，目标{t}，完成进度{fmt_share(p)}，时间进度{s}"
+                for w, a, n, e, t, p, s in zip(when, actual, notes, c["expected"], targets, c["completion"], elapsed,
+                                               strict=True)]
     if kind == TargetKind.comparative:
         return [f"截至{w}年均增长{a}{n}，比较对象同期年均增长{with_unit(t, '%')}（{rule_note}）"
                 for w, a, n, t in zip(when, actual, notes, c["target"], strict=True)]
@@ -85,16 +86,13 @@ def _bodies(c: dict[str, list], kind: TargetKind, unit: str, target_text: str, r
     return out
 
 
-def _ratio_note(ratio: float | None, method_label: str, category_label: str | None, kind: TargetKind,
-                linear_rate: bool, rule_note: str) -> str:
-    """The method's own ratio and category, for methods other than elapsed time."""
+def _ratio_note(ratio: float | None, method_label: str, category_label: str | None) -> str:
+    """The method's own ratio and category, for methods other than elapsed time (computed as each publishes it)."""
     if ratio is None or not math.isfinite(ratio):
         return ""
     text = f"；{method_label}比值{with_unit(ratio)}"
     if category_label:
         text += f"（{category_label}）"
-    if linear_rate and kind == TargetKind.level:
-        text += f"，{rule_note}"
     return text
 
 

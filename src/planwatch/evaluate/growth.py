@@ -4,13 +4,44 @@ from __future__ import annotations
 
 import numpy as np
 
-from planwatch.model import Comparator, Direction, Status
+from planwatch.model import Comparator, Direction, Indicator, Status
 
 from .evidence import gap_note, is_none
 from .level import _sources, mark_missing
 from .measures import Case, Measures, about_tolerance, direction_of
 from .paths import geometric_mask
 from .tolerance import EPSILON, above, at_least, at_most, below
+
+CURRENT, COMPARABLE = "current", "comparable"
+BASIS_LABELS = {CURRENT: "现价", COMPARABLE: "可比价"}
+
+
+def price_basis(indicator: Indicator | None) -> str | None:
+    """The price basis the plan's footnote gives the indicator: ``current`` (现价), ``comparable`` (可比价) or None."""
+    notes = set(indicator.notes) if indicator is not None else set()
+    if "current_prices" in notes:
+        return CURRENT
+    if "comparable_prices" in notes:
+        return COMPARABLE
+    return None
+
+
+def from_levels(case: Case, rate: np.ndarray) -> np.ndarray:
+    """Where :func:`realised_rate` took the rate from two levels (neither a chain nor a cumulative change)."""
+    ev = case.evidence
+    with np.errstate(invalid="ignore"):
+        chained = ev.growth_years > 0
+        cum = np.isfinite(ev.cumulative) & (ev.cumulative_year > case.base_year)
+    return np.isfinite(rate) & ~chained & ~cum
+
+
+def level_basis_note(basis: str | None) -> str | None:
+    """What a rate computed from levels is, by the indicator's price basis (levels are at current prices)."""
+    if basis == CURRENT:
+        return "按现价水平值计算，为名义增速"
+    if basis == COMPARABLE:
+        return "按现价水平值计算，为名义增速，目标按可比价，口径不同，仅供参考"
+    return None
 
 
 def realised_rate(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -142,5 +173,13 @@ def measure(case: Case) -> Measures:
         m.set_verdict(has & holds & (not final), Status.on_track)
         m.set_verdict(has & ~holds & (not final), Status.lagging)
     m["warning"] = has & ~holds & ~m["met"]
-    m["gap_note"] = gap_notes(case.evidence.growth_gaps, has & (case.evidence.growth_years > 0))
+    notes = gap_notes(case.evidence.growth_gaps, has & (case.evidence.growth_years > 0))
+    # A rate from levels is a current-price (nominal) rate: said beside the average, and in the rule note.
+    level_note = level_basis_note(price_basis(case.indicator))
+    lv = from_levels(case, rate)
+    if level_note and lv.any():
+        notes[lv] = level_note
+        m.rule_note = f"由{BASIS_LABELS[CURRENT]}水平值计算的年均增速为名义增速" + (
+            "（指标按可比价，口径不同）" if price_basis(case.indicator) == COMPARABLE else "")
+    m["rate_note"] = notes
     return m

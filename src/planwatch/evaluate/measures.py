@@ -56,14 +56,18 @@ class Measures:
     rate_unit: str = "%"
     rule_note: str = ""  # which rule applied, said in the explanation when it matters
     linear_rate: bool = False  # rates are units/year (a rate or share indicator), not % growth
+    # What the methods need to know of the case, set once the rule has run (see assessment._classify):
+    span: int = 0  # years from base to target year
+    level_series: bool = False  # baseline / actual / target are values of the indicator, not rates
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
 
     NUMERIC = ("actual", "actual_year", "baseline", "expected", "target", "completion", "time_share", "gap",
                "required_rate", "observed_rate", "planned_rate", "projection", "projection_year",
                "projection_share")
     # What the explanation says beside the status, each in its own column (never read back out of a text):
-    # a gap in a chain of yearly changes, a value that reached its target and fell back.
-    NOTES = ("gap_note", "fell_back_note")
+    # what qualifies an average rate (a gap in the chain of yearly changes, its price basis), and a value
+    # that reached its target and fell back.
+    NOTES = ("rate_note", "fell_back_note")
     # by_line: judged by the side of the target line (no distance to measure); warning_said: the fall-back
     # note itself says why the finding is warned (the trend still meets the target).
     FLAGS = ("by_line", "warning_said")
