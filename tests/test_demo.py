@@ -15,7 +15,8 @@ from planwatch.planfile import read_plan_yaml
 from planwatch.store import open_store
 from planwatch.vocabulary import status_label
 
-COUNTS_2024 = ("共38项：提前实现3项（其中2项数据滞后），快于预期5项（其中5项数据滞后），基本符合预期1项（其中1项数据滞后），"
+# 失业率 5.5左右 (“<5.5” in 2022) is an annual control target: 基本符合预期, not 提前实现 (issue 8 class 8).
+COUNTS_2024 = ("共38项：提前实现2项（其中1项数据滞后），快于预期5项（其中5项数据滞后），基本符合预期2项（其中2项数据滞后），"
                "滞后3项，无数据23项，待下达2项，无法评估1项")
 
 

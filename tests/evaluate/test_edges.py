@@ -164,8 +164,10 @@ LINE_CASES = [
     (BAND, None, "anticipatory", 2024, 6.2, "lagging", False, "高于目标区间5%～6%（无基期值，按目标线判断）"),
     # 4.8 < 5 → lagging; 2025 → not_achieved
     (BAND, None, "anticipatory", 2025, 4.8, "not_achieved", True, "低于目标区间5%～6%"),
-    # 5.8 in [5, 6] → achieved
-    (BAND, None, "anticipatory", 2024, 5.8, "achieved", False, "已达到目标"),
+    # 5.8 in [5, 6]: an annual control target (no base in the plan) held in 2024 → 基本符合预期, never 提前实现
+    # (issue 8 class 8); the target year's own 5.8 settles it → achieved (已实现)
+    (BAND, None, "anticipatory", 2024, 5.8, "on_track", False, "在目标区间5%～6%内（年度控制目标，逐年判断）"),
+    (BAND, None, "anticipatory", 2025, 5.8, "achieved", False, "已达到目标"),
     # base 93 = target 93以上: 92 < 93 in 2023 → lagging; trend (92 − 93)/3 = −1/3 per year,
     # projection 92 − 2/3 = 91.33 < 93 → warning even though anticipatory
     (HELD, 93, "anticipatory", 2023, 92, "lagging", True,
@@ -204,3 +206,16 @@ def test_plain_target_without_base_stays_not_assessable(kit):
     frame = kit.frame_of(("E-10", kit.CITY, 2024, 11.2))
     f = kit.by_id(evaluate(plan, frame, 2024))["E-10"]
     assert f.status == "not_assessable" and "缺少基期值" in f.explanation
+
+
+def test_a_neutral_band_passed_on_its_far_side_is_missed_not_ahead(kit):
+    # Neutral 70左右 (band 69.5～70.5 on a %), base 60 (2020): 72.0 in 2024 is past the band, away from the base.
+    # Completion (72 − 60)/(70 − 60) = 1.2 would read 快于预期; it is a miss: 滞后 with a warning.
+    band = kit.Target(kind="level", comparator="about", value=70, text="70左右", direction="neutral")
+    plan = kit.plan_of(kit.indicator("E-8", "某比率", "%", 60, band))
+    f = kit.by_id(evaluate(plan, kit.frame_of(("E-8", kit.CITY, 2024, 72.0)), 2024))["E-8"]
+    assert (f.status, f.warning) == ("lagging", True)
+    assert "高于目标区间69.5%～70.5%，越过了目标，偏离预期" in f.explanation
+    # Inside the band it is reached (a destination: the plan's base 60 is outside the band) → 提前实现.
+    inside = kit.by_id(evaluate(plan, kit.frame_of(("E-8", kit.CITY, 2024, 70.2)), 2024))["E-8"]
+    assert inside.status == "achieved"

@@ -250,14 +250,15 @@ def _classify(case: Case, m: Measures, module, settings: EvaluationSettings, yea
     status = status.astype(object)
     status[m["met"]] = Status.achieved.value
     # A bound settles only what it can: "> b" proves "at least as good as b", never worse.
+    verdict = m["verdict"]
+    has_verdict = ~is_none(verdict)
     side = m["bound_side"]
     good = np.isin(status, [Status.achieved.value, Status.ahead.value, Status.on_track.value])
-    unsettled = ((side > 0) & ~good) | ((side < 0) & good)
+    # A rule's own verdict already weighed the bound (a control band, the side of a line).
+    unsettled = (((side > 0) & ~good) | ((side < 0) & good)) & ~has_verdict
     status[unsettled] = Status.not_assessable.value
     m["reason"][unsettled] = "实际值只是一个界限，不足以判断是否符合进度"
     m["warning"][unsettled] = False
-    verdict = m["verdict"]
-    has_verdict = ~is_none(verdict)
     status[has_verdict] = verdict[has_verdict]
     if settings.final_status_at_end and year >= case.end_year:
         _settle_at_end(status, m, case.end_year)

@@ -100,6 +100,8 @@ def measure(case: Case) -> Measures:
     projected_ok = within(m["projection"], low, high)
     m["warning"] = has & np.isfinite(base) & ~met & ~projected_ok
     m["bound_side"] = _bound_side(ev.level_bound, direction, sign)
+    _held_each_year(case, m)
+    _overshot_the_band(case, m, low, high, direction)
     _judge_by_line(case, m, low, high, projected_ok)
     _fell_back(case, m, low, high, projected_ok)
     no_base = has & ~met & ~np.isfinite(base)
@@ -212,6 +214,59 @@ def _judge_by_line(case: Case, m: Measures, low: float, high: float, projected_o
     m["completion"] = np.where(wrong, np.nan, m["completion"])
     m["by_line"] = m["by_line"] | wrong
     m.set_verdict(wrong, Status.lagging, _line_reasons(case, m, wrong, low, high))
+
+
+def _band_text(low: float, high: float, unit: str) -> str:
+    return f"{with_unit(low, unit)}～{with_unit(high, unit)}"
+
+
+def _held_each_year(case: Case, m: Measures) -> None:
+    """An annual control target (年度控制目标) holds a level every year instead of reaching one: a 左右 band
+    with no base, or with the base already inside it (城镇调查失业率 5.5左右). Inside the band during the
+    period it is 基本符合预期, as the national mid-term review judges it — never 提前实现; only the target
+    year settles it (已实现 / 未实现, or 预计… before its data). The band said is the one judged."""
+    target = case.target
+    if target.comparator != Comparator.about or case.year >= case.end_year or not _is_control(case):
+        return
+    holding = m["met"].copy()
+    if not holding.any():
+        return
+    m["met"] = m["met"] & ~holding
+    m["by_line"] = m["by_line"] | holding
+    band = _band_text(*_literal_band(case), case.unit)
+    m.set_verdict(holding, Status.on_track, f"在目标区间{band}内（年度控制目标，逐年判断）")
+
+
+def _is_control(case: Case) -> bool:
+    """Whether the plan states a 左右 target as a level to hold: its own base is missing (失业率 “-”) or already
+    inside the literal band (5.5 ± 0.5), whatever side counts as good. Read from the plan's base, not a region's."""
+    base = case.indicator.baseline.value
+    return base is None or bool(within(base, *_literal_band(case)))
+
+
+def _literal_band(case: Case) -> tuple[float, float]:
+    """The 左右 band as printed, value ± tolerance, whichever side counts as good (5.5左右 → 5～6)."""
+    target = case.target
+    return thresholds(target, Direction.neutral, about_tolerance(target, case.unit, case.settings))
+
+
+def _overshot_the_band(case: Case, m: Measures, low: float, high: float, direction: Direction) -> None:
+    """A neutral 左右 band passed on its far side (base below it, value above it, or the reverse) is missed,
+    not 快于预期: 滞后 with a warning (at the end 未实现)."""
+    if case.target.comparator != Comparator.about or direction != Direction.neutral or case.target.value is None:
+        return
+    base, actual, value = case.baseline, m["actual"], float(case.target.value)
+    with np.errstate(invalid="ignore"):
+        far = np.isfinite(base) & np.isfinite(actual) & ~m["met"] & ~within(base, low, high) \
+            & (np.sign(actual - value) == np.sign(value - base))
+    if not far.any():
+        return
+    m["warning"] = m["warning"] | far
+    m["by_line"] = m["by_line"] | far
+    band = _band_text(low, high, case.unit)
+    reasons = np.array([f"{'高于' if a > value else '低于'}目标区间{band}，越过了目标，偏离预期" for a in actual],
+                       dtype=object)
+    m.set_verdict(far, Status.lagging, reasons)
 
 
 def _line_reasons(case: Case, m: Measures, wrong: np.ndarray, low: float, high: float) -> np.ndarray:
