@@ -24,7 +24,7 @@ def assessment(inputs):
 
 
 def test_defaults_are_the_latest_data_year_and_the_plans_region(inputs, assessment):
-    assert inputs.default_year() == 2024 and assessment.year == 2024
+    assert inputs.default_year == 2024 and assessment.year == 2024
     assert {f.region for f in assessment.findings} == {"嘉兴市"}
     assert len(assessment.findings) == 38
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -33,12 +34,15 @@ class Inputs:
     frame: pd.DataFrame
     region_tree: tuple[str, ...] = ()
 
+    # Cached: a dashboard snapshot answers many requests from one Inputs, and both read the whole frame.
+    @cached_property
     def region_names(self) -> list[str]:
         """Regions that can be asked for: the plan's own first, then the region tree's, then the data's."""
         own = [self.plan.meta.region] if self.plan.meta.region else []
         with_data = sorted(str(r) for r in self.frame["region"].dropna().unique())
         return list(dict.fromkeys([*own, *self.region_tree, *with_data]))
 
+    @cached_property
     def default_year(self) -> int:
         """The year an evaluation is for when none is asked: the latest year with data."""
         return latest_data_year(self.plan, self.frame)
@@ -57,7 +61,7 @@ def read_inputs(store: Store) -> Inputs:
 def assess(inputs: Inputs, *, year: int | None = None, regions: Sequence[str] | None = None,
            method: str = DEFAULT_METHOD, settings: EvaluationSettings | None = None) -> Assessment:
     """Judge the plan for ``regions`` at ``year`` by ``method``, filling blanks with the defaults above."""
-    chosen_year = inputs.default_year() if year is None else year
+    chosen_year = inputs.default_year if year is None else year
     chosen_regions = list(regions) if regions else inputs.default_regions()
     return evaluate(inputs.plan, inputs.frame, chosen_year, method=method, regions=chosen_regions,
                     settings=settings, known_regions=inputs.region_tree)

@@ -442,7 +442,7 @@ def context_from_store(store: Store, kind: str, year: int | None = None, method:
     """Read the store, evaluate the report's year for one region through the shared entry, build the context."""
     inputs = read_inputs(store)
     plan = inputs.plan
-    year = report_year(kind, year, plan.meta.period_start, plan.meta.period_end, inputs.default_year())
+    year = report_year(kind, year, plan.meta.period_start, plan.meta.period_end, inputs.default_year)
     regions = [region] if region else inputs.default_regions()
     assessment = assess(inputs, year=year, regions=regions, method=method or DEFAULT_METHOD)
     chosen = region or plan.meta.region or (regions[0] if regions else "")

@@ -163,10 +163,10 @@ def resolve_choice(dash: Dashboard, snap: Snapshot, year: int | None, region: st
     inputs = snap.inputs
     plan = inputs.plan
     years = period_years(plan)
-    year = year or dash.settings.year or inputs.default_year()
+    year = year or dash.settings.year or inputs.default_year
     if years and not (plan.meta.base_year or years[0]) <= year <= years[-1]:
         raise EvaluationError(f"年份 {year} 不在规划期 {years[0]}–{years[-1]} 内")
-    regions = inputs.region_names()
+    regions = inputs.region_names
     default = inputs.default_regions()
     region = region or dash.settings.region or (default[0] if default else (regions[0] if regions else None))
     if region is None:
@@ -210,7 +210,7 @@ def indicator_record(ind: Indicator) -> dict[str, Any]:
 def regions_context(dash: Dashboard) -> dict[str, Any]:
     """The region tree and the names that can be chosen (/api/regions)."""
     snap = dash.snapshot()
-    return {"regions": [as_record(r) for r in dash.store.regions()], "choices": snap.inputs.region_names()}
+    return {"regions": [as_record(r) for r in dash.store.regions()], "choices": snap.inputs.region_names}
 
 
 def page_header(dash: Dashboard, snap: Snapshot, choice: Choice, final: bool) -> dict[str, Any]:
@@ -225,7 +225,7 @@ def page_header(dash: Dashboard, snap: Snapshot, choice: Choice, final: bool) ->
         "final": final,
         "query": choice.query(),
         "years": period_years(plan) or [choice.year],
-        "regions": snap.inputs.region_names(),
+        "regions": snap.inputs.region_names,
         "methods": method_choices(choice.method),
     }
 
