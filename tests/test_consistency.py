@@ -286,7 +286,7 @@ def compare(store: Store, client: TestClient, year: int | None, region: str | No
                  "stale": f.stale}
         expected = {"status": a["status"], "status_text": a["status_text"], "actual": a["actual_display"],
                     "expected": a["expected_display"], "completion": a["completion_display"],
-                    "warning": WARNING_MARK if a["warning"] else "", "baseline": a["baseline_display"],
+                    "warning": a["warning_label"], "baseline": a["baseline_display"],
                     "target": a["target_display"], "raw_actual": a["actual"],
                     "raw_expected": a["expected"], "raw_completion": a["completion"], "raw_warning": a["warning"],
                     "actual_year": a["actual_year"], "stale": a["stale"]}

@@ -59,11 +59,12 @@ def with_unit(value: float | None, unit: str | None = None, bound: Bound | str |
     return f"{word}{fmt_number(value, unit)}{unit or ''}"
 
 
-def fmt_rate(rate: float | None) -> str:
-    """An annual rate in % ('6.2%'); '—' when missing."""
+def fmt_rate(rate: float | None, unit: str | None = "%") -> str:
+    """An annual rate in its unit: '6.2%' on a geometric path, '0.25个百分点/年' on a linear one; '—' when missing."""
     if rate is None or not math.isfinite(rate):
         return MISSING
-    return f"{fmt_number(rate, '%')}%"
+    unit = unit or "%"
+    return f"{fmt_number(rate, '%' if unit == '%' else None)}{unit}"
 
 
 def difference(value: float, unit: str | None) -> str:

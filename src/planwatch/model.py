@@ -105,6 +105,13 @@ def observed_unit(kind: TargetKind, unit: str | None) -> str | None:
     return unit if observed_kind(kind) == ObservationKind.level else "%"
 
 
+class Outlook(StrEnum):
+    """The trend judgement beside the progress judgement: where the present pace leads by the target year."""
+
+    on_course = "on_course"  # 按目前趋势可望实现
+    at_risk = "at_risk"  # 可能难以实现
+
+
 class Bound(StrEnum):
     """An observation that is a bound rather than a value (超129万人 → '>' 129)."""
 
@@ -115,10 +122,12 @@ class Bound(StrEnum):
 class Status(StrEnum):
     """Evaluation status; the vocabulary of the national plan's mid-term evaluation."""
 
+    exceeded = "exceeded"  # 超额完成 (at the end, on the final year's data, well beyond the target)
     achieved = "achieved"  # 提前实现 (during the period) / 已实现 (at its end)
     ahead = "ahead"  # 快于预期
     on_track = "on_track"  # 基本符合预期
     lagging = "lagging"  # 滞后
+    nearly_achieved = "nearly_achieved"  # 基本完成 (at the end: an anticipatory target narrowly missed)
     not_achieved = "not_achieved"  # 未实现 (at the end of a period, on the final year's data)
     likely_achieved = "likely_achieved"  # 预计完成 (at the end, before the final year's data exist)
     likely_missed = "likely_missed"  # 预计难以完成 (at the end, before the final year's data exist)
@@ -428,6 +437,15 @@ class Finding(_Model):
     base_year: int | None = Field(None, description="Base year of the target's planned path")
     target_year: int | None = Field(None, description="Year the target falls due")
     path: PathShape | None = Field(None, description="Shape of the planned path the judgement used")
+    vintage: str | None = Field(None, description="Vintage of the figure the judgement rests on (初步数, 最终核实数 …)")
+    warning_level: int | None = Field(
+        None, description="Grade of the warning: 1 (一级, most serious) to 3 (三级); None without a warning")
+    outlook: Outlook | None = Field(None, description="Trend judgement during the period; None when settled or unknown")
+    rate_unit: str | None = Field(None, description="Unit of observed_rate and required_rate: % or units per year")
+    rebased_baseline: float | None = Field(
+        None, description="The base-year value as now observed, where it differs from the plan's (census rebasing)")
+    rebased_completion: float | None = Field(None, description="Completion measured from the rebased base value")
+    derived: bool = Field(False, description="The figure judged was summed from the regions below, not reported")
 
 
 class Assessment(_Model):

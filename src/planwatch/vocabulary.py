@@ -8,13 +8,15 @@ label anywhere else, add it here.
 
 from __future__ import annotations
 
-from planwatch.model import Attribute, Bound, ObservationKind, Status, TargetKind
+from planwatch.model import Attribute, Bound, ObservationKind, Outlook, Status, TargetKind
 
 STATUS_LABELS: dict[Status, str] = {
+    Status.exceeded: "超额完成",
     Status.achieved: "提前实现",
     Status.ahead: "快于预期",
     Status.on_track: "基本符合预期",
     Status.lagging: "滞后",
+    Status.nearly_achieved: "基本完成",
     Status.not_achieved: "未实现",
     Status.likely_achieved: "预计完成",
     Status.likely_missed: "预计难以完成",
@@ -27,10 +29,12 @@ STATUS_LABELS: dict[Status, str] = {
 ACHIEVED_AT_END = "已实现"
 
 STATUS_DEFINITIONS: dict[Status, str] = {
+    Status.exceeded: "规划期末实际值明显优于规划目标值（完成进度不低于设定比例，如110%）",
     Status.achieved: "实际值已达到或优于规划目标值",
     Status.ahead: "完成进度明显快于规划期时间进度",
     Status.on_track: "完成进度与时间进度基本一致，按目前趋势可望如期实现目标",
     Status.lagging: "完成进度明显慢于时间进度，按目前趋势难以如期实现目标",
+    Status.nearly_achieved: "规划期末预期性指标未达到目标值，但完成进度接近目标（不低于设定比例，如90%）",
     Status.not_achieved: "规划期末实际值未达到规划目标值",
     Status.likely_achieved: "期末数据尚未发布，按最新数据和目前趋势预计可以实现目标",
     Status.likely_missed: "期末数据尚未发布，按最新数据和目前趋势预计难以实现目标",
@@ -42,10 +46,12 @@ STATUS_DEFINITIONS: dict[Status, str] = {
 # One palette for charts, HTML, Excel and the dashboard: colour-blind-safe hues dark enough for
 # white text, and light fills of the same hues for table cells where dark text must stay readable.
 STATUS_COLOURS: dict[Status, str] = {
+    Status.exceeded: "#0F6B2E",
     Status.achieved: "#1A7F37",
     Status.ahead: "#2E7D9A",
     Status.on_track: "#5B8C2A",
     Status.lagging: "#C2410C",
+    Status.nearly_achieved: "#A16207",
     Status.not_achieved: "#B91C1C",
     Status.likely_achieved: "#3F8F5F",
     Status.likely_missed: "#D9480F",
@@ -54,10 +60,12 @@ STATUS_COLOURS: dict[Status, str] = {
     Status.not_assessable: "#8A7A5C",
 }
 STATUS_FILLS: dict[Status, str] = {
+    Status.exceeded: "B3E0C0",
     Status.achieved: "C6E9CF",
     Status.ahead: "CBE6EF",
     Status.on_track: "DDEBC9",
     Status.lagging: "F9D7C4",
+    Status.nearly_achieved: "F5E6B8",
     Status.not_achieved: "F6CACA",
     Status.likely_achieved: "D3ECDC",
     Status.likely_missed: "FADBC8",
@@ -76,6 +84,12 @@ CORE_STATUSES: tuple[Status, ...] = (
 CORE_STATUSES_AT_END: tuple[Status, ...] = (
     Status.achieved, Status.not_achieved, Status.no_data, Status.pending_target,
 )
+
+# Warnings are graded as the reviews grade them: 一级 the most serious (see evaluate/warning.py for the rule).
+WARNING_LEVEL_LABELS: dict[int, str] = {1: "一级预警", 2: "二级预警", 3: "三级预警"}
+WARNING_WORD = "预警"
+
+OUTLOOK_LABELS: dict[Outlook, str] = {Outlook.on_course: "可望实现", Outlook.at_risk: "可能难以实现"}
 
 ATTRIBUTE_LABELS: dict[Attribute, str] = {Attribute.anticipatory: "预期性", Attribute.binding: "约束性"}
 
@@ -137,6 +151,18 @@ def status_fill(status: Status | str) -> str:
 def attribute_label(attribute: Attribute | str | None) -> str:
     """预期性 / 约束性, or '' when the table does not say."""
     return ATTRIBUTE_LABELS[Attribute(attribute)] if attribute else ""
+
+
+def warning_label(warned: bool, level: int | None) -> str:
+    """二级预警, 预警 when the grade is unknown, '' without a warning."""
+    if not warned:
+        return ""
+    return WARNING_LEVEL_LABELS.get(level or 0, WARNING_WORD)
+
+
+def outlook_label(outlook: Outlook | str | None) -> str:
+    """可望实现 / 可能难以实现, '' when there is no trend judgement."""
+    return OUTLOOK_LABELS[Outlook(outlook)] if outlook else ""
 
 
 def stale_note(data_year: int | None) -> str:

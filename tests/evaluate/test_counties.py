@@ -209,3 +209,49 @@ UNIT_CASES = [
 @pytest.mark.parametrize(("unit", "name", "total"), UNIT_CASES)
 def test_unit_classification(unit, name, total):
     assert is_total(unit, name) is total
+
+
+# ---------------------------------------------------------------------------------------------------
+# County values summed to the city where the city's own figure is missing (derived, said so).
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def county_store(plan, kit, tmp_path):
+    """A real SQLite store: the city with two counties; 2023 GDP reported only by the counties, 2024 by all."""
+    from planwatch.model import Observation
+    from planwatch.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'counties.db'}")
+    store.init()
+    store.load_plan(plan)
+    store.add_regions([(kit.CITY, None, "city"), (NANHU, kit.CITY, "county"), (XIUZHOU, kit.CITY, "county")])
+    rows = [("T2-1", NANHU, 2023, 1000.0), ("T2-1", XIUZHOU, 2023, 900.0),  # city 2023 missing → 1900 derived
+            ("T2-1", kit.CITY, 2024, 7569.5), ("T2-1", NANHU, 2024, 1050.0), ("T2-1", XIUZHOU, 2024, 950.0),
+            ("T2-1", NANHU, 2022, 950.0),  # 秀洲区 2022 missing → no partial sum for the city
+            ("T2-3", NANHU, 2023, 80.0), ("T2-3", XIUZHOU, 2023, 70.0)]  # a share: never summed
+    store.add_observations([Observation(indicator=i, region=r, year=y, value=v, unit="亿元" if i == "T2-1" else "%")
+                            for i, r, y, v in rows])
+    yield store
+    store.dispose()
+
+
+def test_city_total_is_summed_from_all_its_counties(county_store, kit):
+    from planwatch.evaluate import assess, read_inputs
+
+    inputs = read_inputs(county_store)
+    city = inputs.frame[(inputs.frame["region"] == kit.CITY) & (inputs.frame["indicator"] == "T2-1")]
+    by_year = {int(y): (float(v), bool(d)) for y, v, d in zip(city["year"], city["value"], city["derived"], strict=True)}
+    # 2023: 1000 + 900 = 1900, derived; 2024: the city's own 7569.5 stands (a derived figure never replaces one);
+    # 2022: only 南湖区 reported, so no sum (950 would understate the city).
+    assert by_year == {2023: (1900.0, True), 2024: (7569.5, False)}
+    urban = inputs.frame[(inputs.frame["region"] == kit.CITY) & (inputs.frame["indicator"] == "T2-3")]
+    assert urban.empty  # a share is a weighted mean, not a sum: not derived
+    # Judged at 2023 on the derived 1900: completion ln(1900/5509.5)/ln(9000/5509.5) < 0 → 滞后, said to be derived.
+    f = kit.by_id(assess(inputs, year=2023))["T2-1"]
+    assert f.actual == 1900.0 and f.derived and f.status == "lagging"
+    assert "实际值由下辖县（市、区）数据加总得出" in f.explanation
+    assert "由下辖2个县（市、区）数据加总（南湖区、秀洲区）" in f.sources
+    # At 2024 the reported figure is judged, not derived.
+    f = kit.by_id(assess(inputs, year=2024))["T2-1"]
+    assert f.actual == 7569.5 and not f.derived

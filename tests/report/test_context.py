@@ -52,7 +52,7 @@ def test_cells_and_paragraph_are_written_from_numbers(ctx):
     assert "完成进度比时间进度慢21.0个百分点" in p
     assert "实际低于应达值666.7亿元" in p
     assert "今后需年均增长18.9%" in p
-    assert "2025年将达到8194.8亿元，难以实现目标" in p
+    assert "2025年将达到8194.8亿元，可能难以实现目标" in p
     # The evaluator's explanation repeats these numbers: a level target's paragraph does not append it.
     assert "低于所需的10.3%" not in p
     assert p.endswith("（数据来源[1][2]；指标见规划纲要第458行）")

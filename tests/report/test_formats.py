@@ -35,7 +35,7 @@ def test_docx_content(annual_reports, hand):
     assert counts[0] == ["提前实现", "快于预期", "基本符合预期", "滞后", "无数据", "待下达", "合计"]
     assert counts[1] == ["1", "1", "1", "2", "0", "1", "6"]
     economy = next(t for t in tables if t[0][0] == "序号" and t[1][1] == "地区生产总值")
-    assert economy[1][:9] == ["1", "地区生产总值", "亿元", "5509.5", "9000", "7569.5", "8236.2", "59.0%", "滞后（预警）"]
+    assert economy[1][:9] == ["1", "地区生产总值", "亿元", "5509.5", "9000", "7569.5", "8236.2", "59.0%", "滞后（二级预警）"]
     assert economy[1][9] == "[1][2] 第458行"
     assert f"[1] {hand.SRC_2024}" in text
     assert "2024年地区生产总值为7569.5亿元（基期值5509.5亿元）" in text
@@ -60,7 +60,7 @@ def test_xlsx_content(annual_reports, hand):
     header = [c.value for c in ws[1]]
     gdp = dict(zip(header, [c.value for c in ws[2]], strict=False))
     assert (gdp["指标"], gdp["基期值"], gdp["目标值"], gdp["最新实际"], gdp["实际年份"]) == ("地区生产总值", 5509.5, 9000, 7569.5, 2024)
-    assert gdp["完成度"] == 0.5902 and gdp["状态"] == "滞后" and gdp["预警"] == "是" and gdp["规划行号"] == 458
+    assert gdp["完成度"] == 0.5902 and gdp["状态"] == "滞后" and gdp["预警"] == "二级预警" and gdp["规划行号"] == 458
     status_cell = ws.cell(row=2, column=header.index("状态") + 1)
     assert status_cell.fill.fgColor.rgb.endswith("F9D7C4")  # lagging: orange, the one palette
     assert wb["改革开放"].cell(row=2, column=header.index("状态") + 1).fill.fgColor.rgb.endswith("C6E9CF")

@@ -9,7 +9,7 @@ Methods: ``elapsed_time`` (时间进度法, default), ``open_sdg``, ``unsd``; th
 
 from planwatch.model import Assessment
 
-from .assessment import evaluate, latest_data_year
+from .assessment import check_year, evaluate, latest_data_year
 from .methods import METHODS, method_label
 from .previous import evaluate_previous_plan
 from .scope import DEFAULT_METHOD, Inputs, assess, read_inputs
@@ -22,6 +22,7 @@ __all__ = [
            "EvaluationSettings",
            "Inputs",
            "assess",
+           "check_year",
            "evaluate",
            "evaluate_previous_plan",
            "latest_data_year",

@@ -17,21 +17,24 @@ import pandas as pd
 from planwatch.errors import EvaluationError
 from planwatch.model import (
     Assessment,
+    Attribute,
     Bound,
     Finding,
     Indicator,
+    Outlook,
     PathShape,
     Plan,
     Status,
     Target,
     TargetKind,
+    observed_kind,
     observed_unit,
 )
 from planwatch.vocabulary import is_final, status_label
 
-from . import comparative, cumulative, rules
+from . import comparative, cumulative, rules, warning
 from .comparability import is_total, not_comparable_reason
-from .evidence import ObservationsLike, gather, is_none, observation_frame, prepare
+from .evidence import ObservationsLike, gather, is_none, observation_frame, prepare, used_derived, used_vintages
 from .explanation import explanations
 from .measures import Case, Measures
 from .methods import method_module
@@ -54,6 +57,8 @@ class Block:
     base_year: int
     end_year: int
     path: PathShape
+    vintages: np.ndarray  # vintage of the figure each region's judgement rests on
+    derived: np.ndarray  # whether that figure was summed from the regions below
 
 
 def plan_years(plan: Plan) -> tuple[int, int]:
@@ -260,19 +265,32 @@ def _classify(case: Case, m: Measures, module, settings: EvaluationSettings, yea
     m["reason"][unsettled] = "实际值只是一个界限，不足以判断是否符合进度"
     m["warning"][unsettled] = False
     status[has_verdict] = verdict[has_verdict]
+    binding = case.indicator.attribute == Attribute.binding
     if settings.final_status_at_end and year >= case.end_year:
-        _settle_at_end(status, m, case.end_year)
+        final_data = _settle_at_end(status, m, case.end_year)
+        shares = warning.end_shares(m, by_completion=case.kind in _COMPLETION_KINDS)
+        warning.grade_at_end(status, m, final_data, shares=shares, comparator=case.target.comparator,
+                             binding=binding, settings=settings)
     category = category.astype(object)
     category[has_verdict & ~m["met"]] = None
+    m["outlook"] = warning.outlooks(status, m, during_period=year < case.end_year)
+    m["warning_level"] = warning.warning_levels(m, m["warning"].astype(bool), binding=binding, settings=settings)
+    seen_as = observed_kind(case.kind)
     return Block(case.indicator, case.target, case.kind, case.regions, m, status, ratio, category,
-                 case.base_year, case.end_year, case.path)
+                 case.base_year, case.end_year, case.path, used_vintages(case.rows, case.n, m["actual_year"], seen_as),
+                 used_derived(case.rows, case.n, m["actual_year"], seen_as))
+
+
+# Kinds whose end-of-period share of the target is the completion (level distance, cumulative change); growth
+# and comparative targets are graded by the ratio of realised to targeted growth.
+_COMPLETION_KINDS = (TargetKind.level, TargetKind.maintain, TargetKind.cumulative_change)
 
 
 _IN_PROGRESS = [Status.lagging.value, Status.on_track.value, Status.ahead.value]
 _JUDGED = [Status.achieved.value, *_IN_PROGRESS]
 
 
-def _settle_at_end(status: np.ndarray, m: Measures, end_year: int) -> None:
+def _settle_at_end(status: np.ndarray, m: Measures, end_year: int) -> np.ndarray:
     """At (or after) the target year: 已实现 / 未实现 only on the target year's data; before they exist the
     review says 预计完成 / 预计难以完成, decided by the projection (the warning) — as a 总结评估 written
     before the final figures does."""
@@ -283,6 +301,7 @@ def _settle_at_end(status: np.ndarray, m: Measures, end_year: int) -> None:
     warned = m["warning"].astype(bool)
     status[early & warned] = Status.likely_missed.value
     status[early & ~warned] = Status.likely_achieved.value
+    return final_data
 
 
 _FINDING_FIELDS = tuple(Finding.model_fields)
@@ -343,8 +362,9 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
     ratios = [None if r is None or r in (inf, -inf) else r for r in _optional(np.asarray(b.ratio, float))]
     elapsed = time_elapsed(year, b.base_year, b.end_year)
     shares = [elapsed if s is None else s for s in _optional(a["time_share"])]
-    quiet = (Status.achieved, Status.likely_achieved, Status.not_assessable)
-    warnings = [bool(w) and s not in quiet for w, s in zip(a["warning"].tolist(), statuses, strict=True)]
+    warnings = [bool(w) and s not in _QUIET for w, s in zip(a["warning"].tolist(), statuses, strict=True)]
+    levels = [int(v) if w else None for v, w in zip(a["warning_level"].tolist(), warnings, strict=True)]
+    outlooks = [Outlook(o) if o else None for o in a["outlook"].tolist()]
     bounds = [Bound(v) if v else None for v in a["bound"].tolist()]
     cols = {name: _optional(a[name]) for name in ("actual", "baseline", "expected", "target", "completion", "gap",
                                                    "required_rate", "observed_rate", "projection")}
@@ -353,14 +373,18 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
     per_row = dict(cols, status=statuses, verdict_reason=a["reason"].tolist(), actual_year=actual_years,
                    actual_bound=bounds, time_elapsed=shares, ratio=ratios, warning=warnings, stale=stale,
                    met=a["met"].tolist(), rate_note=a["rate_note"].tolist(), fell_back_note=a["fell_back_note"].tolist(),
-                   by_line=a["by_line"].tolist(), warning_said=a["warning_said"].tolist())
+                   by_line=a["by_line"].tolist(), warning_said=a["warning_said"].tolist(), warning_level=levels,
+                   outlook=outlooks, rebased_baseline=_optional(a["rebased_baseline"]),
+                   rebased_completion=_optional(a["rebased_completion"]), derived=b.derived.tolist())
     texts = explanations(per_row, kind=kind, unit=ind.unit, target_text=t.text, method=method,
                          method_label=module.LABEL, rule_note=m.rule_note, final=final,
                          category_labels=[module.CATEGORY_LABELS.get(c) if c else None for c in cats])
     region_names = [str(r) for r in b.regions.tolist()]
     rows = zip(region_names, statuses, warnings, cols["actual"], bounds, actual_years, cols["baseline"],
                cols["expected"], cols["target"], cols["completion"], shares, cols["gap"], cols["required_rate"],
-               cols["observed_rate"], cols["projection"], projection_years, ratios, cats, a["sources"], texts, stale, strict=True)
+               cols["observed_rate"], cols["projection"], projection_years, ratios, cats, a["sources"], texts, stale,
+               b.vintages.tolist(), levels, outlooks, per_row["rebased_baseline"], per_row["rebased_completion"],
+               per_row["derived"], strict=True)
     # Keys in field order, as a validated Finding would hold them.
     return [_finding({
         "indicator_id": ind.id, "no": ind.no, "indicator": ind.name, "category": ind.category,
@@ -371,8 +395,15 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
         "observed_rate": observed, "projection": projection, "projection_year": py, "method": method,
         "ratio": ratio, "category_code": cat, "sources": list(sources or []), "explanation": text, "line": ind.line,
         "stale": old, "path": b.path, "base_year": b.base_year, "target_year": b.end_year,
+        "vintage": vintage, "warning_level": level, "outlook": outlook, "rate_unit": m.rate_unit,
+        "rebased_baseline": rebased, "rebased_completion": rebased_share, "derived": derived,
     }) for (region, status, warning, actual, bound, ay, base, expected, target, completion, share, gap, required,
-            observed, projection, py, ratio, cat, sources, text, old) in rows]
+            observed, projection, py, ratio, cat, sources, text, old, vintage, level, outlook, rebased,
+            rebased_share, derived) in rows]
+
+
+# Statuses that carry no warning: the target is met (or will be), or nothing could be judged.
+_QUIET = (Status.exceeded, Status.achieved, Status.likely_achieved, Status.not_assessable)
 
 
 def latest_data_year(plan: Plan, observations: ObservationsLike) -> int:

@@ -74,6 +74,8 @@ class Rows:
     text: np.ndarray
     source: np.ndarray
     regions: pd.Index
+    vintage: np.ndarray | None = None  # None where the frame has no vintage column (hand-made frames)
+    derived: np.ndarray | None = None  # True for figures summed from the regions below (see aggregation.py)
 
     def __len__(self) -> int:
         return len(self.rc)
@@ -120,11 +122,41 @@ def prepare(frame: pd.DataFrame, year: int, regions: pd.Index, indicators: set[s
     values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)[rows]
     bound_col, text_col = _nullable(_column(frame, "bound")[rows]), _nullable(_column(frame, "text")[rows])
     source_col = _nullable(_column(frame, "source")[rows])
+    vintage_col = _nullable(_column(frame, "vintage")[rows]) if "vintage" in frame.columns else None
+    derived_col = frame["derived"].fillna(False).to_numpy(dtype=bool)[rows] if "derived" in frame.columns else None
     out = {}
     for i, name in enumerate(ind_names):
         sl = slice(bounds[i], bounds[i + 1])
         out[str(name)] = Rows(rc[sl], years[sl], values[sl], kinds[sl], bound_col[sl], text_col[sl], source_col[sl],
-                              regions)
+                              regions, None if vintage_col is None else vintage_col[sl],
+                              None if derived_col is None else derived_col[sl])
+    return out
+
+
+def used_vintages(rows: Rows | None, n: int, years: np.ndarray, kind: str) -> np.ndarray:
+    """The vintage of the figure each region's judgement rests on: its row of ``kind`` in the data year
+    (any kind when a rate was derived from levels), None where no vintage was recorded."""
+    if rows is None or rows.vintage is None or len(rows) == 0:
+        return np.full(n, None, dtype=object)
+    return _used(rows, rows.vintage, ~is_none(rows.vintage), n, years, kind, None)
+
+
+def used_derived(rows: Rows | None, n: int, years: np.ndarray, kind: str) -> np.ndarray:
+    """Whether the figure each region's judgement rests on was derived (summed from the regions below)."""
+    if rows is None or rows.derived is None or len(rows) == 0:
+        return np.zeros(n, dtype=bool)
+    return _used(rows, rows.derived, np.ones(len(rows), dtype=bool), n, years, kind, False).astype(bool)
+
+
+def _used(rows: Rows, column: np.ndarray, present: np.ndarray, n: int, years: np.ndarray, kind: str,
+          fill) -> np.ndarray:
+    """``column`` of each region's row in its data year: of ``kind`` when there is one, else of any kind."""
+    out = np.full(n, fill, dtype=object)
+    with np.errstate(invalid="ignore"):
+        at_year = (rows.year == years[rows.rc]) & present
+    for wanted in (at_year, at_year & (rows.kind == str(kind))):  # the kind's own row wins
+        hit, last = _last_rows(rows.rc, wanted)
+        out[hit] = column[last]
     return out
 
 

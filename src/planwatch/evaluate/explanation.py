@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from planwatch.figures import fmt_share, with_unit
-from planwatch.model import Status, TargetKind, observed_unit
-from planwatch.vocabulary import BOUND_WORDS, stale_note, status_label
+from planwatch.model import Outlook, Status, TargetKind, observed_unit
+from planwatch.vocabulary import BOUND_WORDS, OUTLOOK_LABELS, stale_note, status_label, warning_label
 
 
 def _year(y: float | None) -> str:
@@ -35,8 +35,15 @@ def explanations(columns: dict[str, list], *, kind: TargetKind, unit: str | None
         text = bodies[i]
         if method != "elapsed_time":
             text += _ratio_note(columns["ratio"][i], method_label, category_labels[i])
+        if columns["derived"][i]:
+            text += DERIVED_NOTE
+        if columns["rebased_baseline"][i] is not None:
+            text += _rebased_note(columns["rebased_baseline"][i], columns["rebased_completion"][i], kind, unit)
         if columns["warning"][i] and status != Status.achieved and not columns["warning_said"][i]:
-            text += _warning_note(columns["projection"][i], kind, unit, by_line=columns["by_line"][i])
+            text += _warning_note(columns["projection"][i], kind, unit, by_line=columns["by_line"][i],
+                                  level=columns["warning_level"][i])
+        elif status == Status.lagging and columns["outlook"][i] == Outlook.on_course:
+            text += "；按目前趋势可望实现目标"
         stale = stale_note(columns["actual_year"][i]) if columns["stale"][i] else ""
         out.append(f"{text}，{labels[status]}{stale}。")
     return out
@@ -96,11 +103,27 @@ def _ratio_note(ratio: float | None, method_label: str, category_label: str | No
     return text
 
 
-def _warning_note(projection: float | None, kind: TargetKind, unit: str, *, by_line: bool = False) -> str:
-    """The early warning: where the trend leads at the period's end (the line itself when there is no trend)."""
+def _warning_note(projection: float | None, kind: TargetKind, unit: str, *, by_line: bool = False,
+                  level: int | None = None) -> str:
+    """The early warning and its grade: where the trend leads at the period's end (the trend judgement
+    可能难以实现), or the line itself when there is no trend."""
+    grade = warning_label(True, level)
     if by_line and (projection is None or not math.isfinite(projection)):
-        return "；尚未达到目标线，列入预警"
+        return f"；尚未达到目标线，列入{grade}"
     if kind in (TargetKind.level, TargetKind.cumulative_change) and projection is not None \
             and math.isfinite(projection):
-        return f"；按目前趋势期末约为{with_unit(projection, unit if kind == TargetKind.level else '%')}，难以实现目标"
-    return "；按目前趋势难以实现目标"
+        end = with_unit(projection, unit if kind == TargetKind.level else "%")
+        return f"；按目前趋势期末约为{end}，{AT_RISK}目标（{grade}）"
+    return f"；按目前趋势{AT_RISK}目标（{grade}）"
+
+
+AT_RISK = OUTLOOK_LABELS[Outlook.at_risk]
+DERIVED_NOTE = "（实际值由下辖县（市、区）数据加总得出，非统计部门发布数）"
+
+
+def _rebased_note(base: float, share: float | None, kind: TargetKind, unit: str) -> str:
+    """The base year's value as now observed, where it differs from the plan's, and the completion on it."""
+    text = f"（基期值现为{with_unit(base, observed_unit(kind, unit))}，与规划基期值不同"
+    if share is not None and math.isfinite(share):
+        text += f"，按此计算完成进度{fmt_share(share)}"
+    return text + "）"

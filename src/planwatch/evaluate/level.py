@@ -76,6 +76,7 @@ def measure(case: Case) -> Measures:
     m.rate_unit = "%" if geometric else _per_year(case.unit)
 
     sign = _sign(direction, base, target.value)
+    m["direction_sign"] = sign
     actual, when = ev.level, ev.level_year
     has = np.isfinite(actual)
     elapsed = np.where(has, when - case.base_year, case.year - case.base_year)
@@ -90,7 +91,10 @@ def measure(case: Case) -> Measures:
     m["gap"] = sign * (goal - actual)
     m["observed_rate"] = average_rate(base, actual, elapsed, geo)
     m["planned_rate"] = average_rate(base, target.value, n_years, geo)
-    m["required_rate"] = np.where(left > 0, average_rate(actual, goal, left, geo), np.nan)
+    # The rate still needed runs from the latest value to the goal: no base is needed for it, so a floor with no
+    # base still gets a rate in its path's own unit (% on a geometric path), never units/year shown as %.
+    ahead = geometric_mask(geometric, actual, goal)
+    m["required_rate"] = np.where((left > 0) & ~met, average_rate(actual, goal, left, ahead), np.nan)
     pace = _pace(case, m["observed_rate"], sign, geo)
     m["projection"] = np.where(left > 0, project(actual, pace, left, geo), actual)
     m["projection_share"] = completion(base, m["projection"], target.value, geo)
@@ -100,6 +104,7 @@ def measure(case: Case) -> Measures:
     projected_ok = within(m["projection"], low, high)
     m["warning"] = has & np.isfinite(base) & ~met & ~projected_ok
     m["bound_side"] = _bound_side(ev.level_bound, direction, sign)
+    _rebased(case, m, geometric)
     _held_each_year(case, m)
     _overshot_the_band(case, m, low, high, direction)
     _judge_by_line(case, m, low, high, projected_ok)
@@ -109,6 +114,21 @@ def measure(case: Case) -> Measures:
     if linear_rate:
         m.rule_note = "该指标按线性路径评估，年均变化以每年变化量（而非增长率）计算"
     return m
+
+
+def _rebased(case: Case, m: Measures, geometric: bool) -> None:
+    """Where the base year's value as now observed differs from the plan's (a census rebasing: 城镇化率 69 in
+    the plan, 71.3 on the census basis), the completion on the observed base as well; the plan's stays the
+    judgement, both are shown."""
+    observed, plan_base, target = case.evidence.base_level, case.baseline, case.target.value
+    assert target is not None
+    with np.errstate(invalid="ignore"):
+        differs = np.isfinite(observed) & np.isfinite(plan_base) & ~equal(observed, plan_base)
+    if not differs.any():
+        return
+    geo = geometric_mask(geometric, observed, target)
+    m["rebased_baseline"] = np.where(differs, observed, np.nan)
+    m["rebased_completion"] = np.where(differs, completion(observed, m["actual"], target, geo), np.nan)
 
 
 def _plain_levels(rows) -> np.ndarray:
@@ -233,6 +253,7 @@ def _held_each_year(case: Case, m: Measures) -> None:
         return
     m["met"] = m["met"] & ~holding
     m["by_line"] = m["by_line"] | holding
+    m["required_rate"] = np.where(holding, np.nan, m["required_rate"])  # a level held needs no further change
     band = _band_text(*_literal_band(case), case.unit)
     m.set_verdict(holding, Status.on_track, f"在目标区间{band}内（年度控制目标，逐年判断）")
 

@@ -63,7 +63,8 @@ class Measures:
 
     NUMERIC = ("actual", "actual_year", "baseline", "expected", "target", "completion", "time_share", "gap",
                "required_rate", "observed_rate", "planned_rate", "projection", "projection_year",
-               "projection_share")
+               "projection_share", "rebased_baseline", "rebased_completion", "warning_level",
+               "direction_sign")
     # What the explanation says beside the status, each in its own column (never read back out of a text):
     # what qualifies an average rate (a gap in the chain of yearly changes, its price basis), and a value
     # that reached its target and fell back.
@@ -80,7 +81,7 @@ class Measures:
         self.arrays.setdefault("bound_side", np.zeros(self.n, dtype=int))
         for name in self.FLAGS:
             self.arrays.setdefault(name, np.zeros(self.n, dtype=bool))
-        for name in ("verdict", "reason", "bound", "sources", *self.NOTES):
+        for name in ("verdict", "reason", "bound", "sources", "outlook", *self.NOTES):
             self.arrays.setdefault(name, np.full(self.n, None, dtype=object))
 
     def __getitem__(self, name: str) -> np.ndarray:

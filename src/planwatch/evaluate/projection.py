@@ -21,8 +21,3 @@ def year_reached(actual, actual_year, goal, rate, geo, *, last_year: int) -> np.
         when = np.ceil(np.asarray(actual_year, float) + years - EPSILON)
     return np.where(np.isfinite(when) & (when <= last_year), when, np.nan)
 
-
-def compounded_share(share_so_far, years_so_far, years_total) -> np.ndarray:
-    """A share of a log-distance covered in ``years_so_far``, extended to ``years_total`` years."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(np.asarray(years_so_far) > 0, share_so_far * years_total / years_so_far, np.nan)

@@ -20,6 +20,7 @@ import pandas as pd
 from planwatch.model import Assessment, Plan
 from planwatch.store import Store
 
+from .aggregation import with_county_totals
 from .assessment import evaluate, latest_data_year
 from .settings import EvaluationSettings
 
@@ -53,9 +54,16 @@ class Inputs:
 
 
 def read_inputs(store: Store) -> Inputs:
-    """The latest plan in the store, its current observations and the region tree."""
+    """The latest plan in the store, its current observations and the region tree.
+
+    Totals the plan's region lacks are summed from the regions directly below it (see :mod:`.aggregation`),
+    so every surface judges and charts the same derived figures.
+    """
     plan = store.plan()
-    return Inputs(plan, store.observation_frame(), tuple(r.name for r in store.regions()))
+    regions = store.regions()
+    children = [r.name for r in regions if plan.meta.region and r.parent == plan.meta.region]
+    frame = with_county_totals(plan, store.observation_frame(), children)
+    return Inputs(plan, frame, tuple(r.name for r in regions))
 
 
 def assess(inputs: Inputs, *, year: int | None = None, regions: Sequence[str] | None = None,

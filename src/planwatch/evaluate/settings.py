@@ -89,6 +89,24 @@ class EvaluationSettings(BaseModel):
         description="数据滞后年数上限：实际值年份早于“评估年份减此值”时，评估结果注明“按某年数据”，不单凭旧数据称“提前实现”“快于预期”",
         ge=0,
     )
+    exceeded_share: float = Field(
+        1.1,
+        description="超额完成：期末数据已实现目标，且完成进度（增速目标为实际与目标增速之比）不低于此比例；“左右”目标与年度控制目标不称超额",
+        gt=1.0,
+    )
+    nearly_achieved_share: float = Field(
+        0.9,
+        description="基本完成：期末数据未实现的预期性指标，完成进度（增速目标为实际与目标增速之比）不低于此比例；约束性指标未实现即为“未实现”",
+        gt=0.0, lt=1.0,
+    )
+    warning_grade_shares: tuple[float, float] = Field(
+        (0.9, 0.7),
+        description="预警分级（按趋势推算期末完成进度）：不低于第一个值为三级预警，不低于第二个值为二级预警，更低为一级预警",
+    )
+    warning_grade_gaps: tuple[float, float] = Field(
+        (0.02, 0.05),
+        description="预警分级（无法推算完成进度时，按偏离目标线的幅度占目标值的比例）：不超过第一个值为三级，不超过第二个值为二级，更大为一级",
+    )
     final_status_at_end: bool = Field(
         True,
         description="评估年份为规划期末时，未达标记为“未实现”而非“滞后”",

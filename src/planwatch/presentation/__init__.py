@@ -33,10 +33,12 @@ from planwatch.vocabulary import (
     MISSING,
     UNCATEGORISED,
     attribute_label,
+    outlook_label,
     stale_note,
     status_colour,
     status_fill,
     status_label,
+    warning_label,
 )
 
 __all__ = ["RATE_KINDS", "ChartSeries", "FindingView", "Point", "StatusCount", "chart_series", "finding_views",
@@ -44,7 +46,6 @@ __all__ = ["RATE_KINDS", "ChartSeries", "FindingView", "Point", "StatusCount", "
 
 # Targets judged on a rate: their chart shows the target as a level line, not a point at the end.
 RATE_KINDS = (TargetKind.annual_growth, TargetKind.comparative)
-WARNING_MARK = "预警"
 # The cells a record carries as ``<name>_display`` (the others repeat a field as it is).
 DISPLAYED = ("baseline", "target", "actual", "expected", "completion", "time_elapsed", "projection", "required_rate")
 
@@ -127,20 +128,24 @@ class FindingView:
             "completion": fmt_share(f.completion),
             "time_elapsed": fmt_share(f.time_elapsed),
             "projection": fmt_number(f.projection, self.unit),
-            "required_rate": fmt_rate(f.required_rate),
+            "required_rate": fmt_rate(f.required_rate, f.rate_unit),
             "status": self.status_text,
-            "warning": WARNING_MARK if f.warning else "",
+            "warning": warning_label(f.warning, f.warning_level),
+            "outlook": outlook_label(f.outlook),
         }
 
     def record(self) -> dict[str, Any]:
         """The finding as JSON: every field, plus its labels and display strings (``evaluate --json``, the API)."""
         data = self.finding.model_dump(mode="json")
         data.update(
+            data_year=self.finding.actual_year,
             status_label=self.status_label,
             status_text=self.status_text,
             colour=self.colour,
             attribute_label=self.cells["attribute"],
             category_label=self.category,
+            warning_label=self.cells["warning"],
+            outlook_label=self.cells["outlook"],
         )
         data.update((f"{key}_display", self.cells[key]) for key in DISPLAYED)
         return data

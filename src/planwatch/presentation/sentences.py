@@ -8,8 +8,8 @@ a stock phrase, and no number is said twice.
 from __future__ import annotations
 
 from planwatch.figures import difference, fmt_number, fmt_share, target_with_unit, with_unit
-from planwatch.model import Comparator, Direction, Finding, Status, TargetKind, observed_unit
-from planwatch.vocabulary import stale_note, status_label
+from planwatch.model import Finding, Status, TargetKind, observed_unit
+from planwatch.vocabulary import outlook_label, stale_note, status_label, warning_label
 
 # Statuses whose reason only the evaluator's explanation gives (no numbers to build sentences from),
 # and target kinds whose comparison the generic sentences do not describe.
@@ -88,26 +88,13 @@ def rate_sentence(f: Finding, target_year: int | None, *, geometric: bool = True
     return "，".join(parts)
 
 
-def _meets(value: float, f: Finding, comparator: Comparator | None, direction: Direction) -> bool | None:
-    if f.target is None:
-        return None
-    if comparator == Comparator.at_most or (comparator is None and direction == Direction.lower_is_better):
-        return value <= f.target
-    if comparator in (Comparator.about, Comparator.exactly, Comparator.between):
-        return None
-    return value >= f.target
-
-
-def projection_sentence(
-    f: Finding, target_year: int | None, comparator: Comparator | None, direction: Direction
-) -> str:
-    """Where the current pace leads by the target year."""
+def projection_sentence(f: Finding, target_year: int | None) -> str:
+    """Where the current pace leads by the target year, with the evaluator's trend judgement."""
     parts = []
     if f.projection is not None and target_year:
         text = f"按目前趋势推算，{target_year}年将达到{with_unit(f.projection, observed_unit(f.kind, f.unit))}"
-        meets = _meets(f.projection, f, comparator, direction)
-        if meets is not None:
-            text += "，可以实现目标" if meets else "，难以实现目标"
+        if f.outlook:
+            text += f"，{outlook_label(f.outlook)}目标"
         parts.append(text)
     if f.projection_year is not None:
         parts.append(f"预计{f.projection_year}年达到目标值")
@@ -120,7 +107,7 @@ def status_sentence(f: Finding, *, final: bool) -> str:
     if f.stale:
         text += stale_note(f.actual_year)
     if f.warning:
-        text += "（预警：按目前趋势难以如期实现目标）"
+        text += f"（{warning_label(True, f.warning_level)}）"
     if f.status == Status.no_data:
         text += "，需补充数据后再作判断"
     return text
@@ -130,8 +117,6 @@ def indicator_paragraph(
     f: Finding,
     *,
     target_year: int | None,
-    comparator: Comparator | None = None,
-    direction: Direction = Direction.higher_is_better,
     source_numbers: tuple[int, ...] = (),
     final: bool = False,
     geometric: bool = True,
@@ -143,7 +128,7 @@ def indicator_paragraph(
         progress_sentence(f),
         expected_sentence(f),
         rate_sentence(f, target_year, geometric=geometric),
-        projection_sentence(f, target_year, comparator, direction),
+        projection_sentence(f, target_year),
         status_sentence(f, final=final),
     ]
     text = "；".join(s for s in sentences if s) + "。"

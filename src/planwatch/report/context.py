@@ -26,7 +26,6 @@ from planwatch.figures import fmt_number, fmt_value, with_unit
 from planwatch.model import (
     Assessment,
     Attribute,
-    Direction,
     Finding,
     Observation,
     Plan,
@@ -91,19 +90,14 @@ def _primary_findings(findings: Sequence[Finding], plan: Plan) -> list[tuple[Fin
 def _indicator_row(
     f: Finding,
     others: list[Finding],
-    plan: Plan,
     book: SourceBook,
     points: Mapping[tuple[str, str], tuple[Point, ...]],
     final: bool,
 ) -> IndicatorRow:
-    ind = plan.indicator(f.indicator_id)
-    target = ind.target if ind is not None else None
     numbers = tuple(sorted({book.cite(s) for s in f.sources if s}))
     paragraph = sentences.indicator_paragraph(
         f,
         target_year=f.target_year,
-        comparator=target.comparator if target else None,
-        direction=target.direction if target else Direction.higher_is_better,
         source_numbers=numbers,
         final=final,
         geometric=f.path != "linear",
@@ -352,7 +346,7 @@ def build_context(
         points = observed_points(observation_frame(regional_obs), region) if region else {}
 
     book = SourceBook()
-    rows = [_indicator_row(f, others, plan, book, points, final) for f, others in _primary_findings(findings, plan)]
+    rows = [_indicator_row(f, others, book, points, final) for f, others in _primary_findings(findings, plan)]
     statuses = _status_columns(rows, final)
     sections: dict[str, list[IndicatorRow]] = {}
     for r in rows:

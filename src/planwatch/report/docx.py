@@ -417,7 +417,7 @@ def _indicator_table(doc: DocumentType, rows: Sequence[IndicatorRow]) -> None:
         source = "".join(f"[{n}]" for n in r.source_numbers)
         if r.finding.line:
             source += f" 第{r.finding.line}行"
-        status = c["status"] + ("（预警）" if r.finding.warning else "")
+        status = c["status"] + (f"（{c['warning']}）" if c["warning"] else "")
         body.append(
             [
                 c["no"],

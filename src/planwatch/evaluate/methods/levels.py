@@ -36,15 +36,12 @@ def cagr(start: np.ndarray, end: np.ndarray, years: np.ndarray) -> np.ndarray:
 def progress_sign(m: Measures) -> np.ndarray:
     """d: +1 where a rise is progress, −1 where a fall is (the desired direction of the series).
 
-    Read from the gap (positive = still to go) where the target is not met: the target lies on the good
-    side of the latest value, so the sign of gap × (T − A) is the desired direction; elsewhere (met, or
-    no value) the direction from base to target.
+    As the rule decided it (``direction_sign``: from the comparator, the stated direction, or a band's side
+    seen from the base); where a rule set none, the direction from base to target.
     """
-    actual, target, gap = m["actual"], m["target"], m["gap"]
+    decided = np.asarray(m["direction_sign"], float)
     with np.errstate(invalid="ignore"):
-        towards = np.sign(target - actual)
-        known = ~m["met"] & np.isfinite(gap) & (gap != 0) & np.isfinite(towards) & (towards != 0)
-        return np.where(known, np.sign(gap) * towards, np.sign(target - m["baseline"]))
+        return np.where(np.isfinite(decided), decided, np.sign(m["target"] - m["baseline"]))
 
 
 __all__ = ["cagr", "level_rows", "period_years", "progress_sign"]
