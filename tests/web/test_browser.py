@@ -74,9 +74,8 @@ def test_dashboard_in_chromium(server):
             # htmx: choosing another year swaps the content in place and redraws the chart;
             # 2022: GDP ln(6739.45/5509.5)/ln(9000/5509.5) = 0.411 vs 0.40 of the time → 基本符合预期
             page.select_option("select[name=year]", "2022")
-            page.wait_for_function(
-                "document.querySelector('#indicator-table tr[data-indicator=\"T2-1\"]').dataset.status === 'on_track'",
-                timeout=15000)
+            # a selector, not wait_for_function: the page's CSP forbids the eval that a string predicate needs
+            page.wait_for_selector('#indicator-table tr[data-indicator="T2-1"][data-status="on_track"]', timeout=15000)
             assert page.url.endswith("year=2022&region=%E5%98%89%E5%85%B4%E5%B8%82&method=elapsed_time")
             page.wait_for_selector("#status-chart[data-drawn=true] canvas", timeout=15000)
             assert page.evaluate(PAINTED_PIXELS, "#status-chart") > 2000

@@ -55,14 +55,17 @@ def test_dashboard_table_grouped_by_category(client):
     assert page.lang == "zh-CN"
     assert page.rows[0] == ["序号", "指标", "单位", "基期", "目标", "最新实际", "完成度", "状态", "预警"]
     # completion by hand (see test_api.py): GDP ln(7569.5/5509.5)/ln(9000/5509.5) = 0.647 → 滞后, 预警;
-    # 城镇化率 (72.4−69)/(75−69) = 0.567 on 2022 data; 研发 (3.56−3.1)/(3.75−3.1) = 0.708 → 滞后, 预警
+    # 城镇化率 (72.4−69)/(75−69) = 0.567 on 2022 data; 研发 (3.56−3.1)/(3.75−3.1) = 0.708 → 滞后, 预警.
+    # Warning grades by the projected share at 2025 (三级 ≥ 0.9, 二级 ≥ 0.7): GDP ln(8022.11/5509.5)/ln(9000/5509.5)
+    # = 0.766; 城镇化率 at the recent pace 72.4 + 0.5 × 3 = 73.9, (73.9 − 69)/6 = 0.817; 研发 3.56 + 0.115 = 3.675,
+    # (3.675 − 3.1)/0.65 = 0.885 — all 二级.
     assert page.rows[1:] == [
         ["经济发展"],
-        ["1", "地区生产总值 预期性", "亿元", "5509.5", "9000", "7569.5", "64.7%", "滞后", "⚠ 预警"],
+        ["1", "地区生产总值 预期性", "亿元", "5509.5", "9000", "7569.5", "64.7%", "滞后", "⚠ 二级预警"],
         ["2", "全员劳动生产率增长 预期性", "%", "—", "7以上", "—", "—", "无数据", ""],
-        ["3", "常住人口城镇化率 预期性", "%", "69", "75左右", "72.4（2022年）", "56.7%", "快于预期（按2022年数据）", "⚠ 预警"],
+        ["3", "常住人口城镇化率 预期性", "%", "69", "75左右", "72.4（2022年）", "56.7%", "快于预期（按2022年数据）", "⚠ 二级预警"],
         ["科技创新"],
-        ["5", "研发经费支出占地区生产总值比重 预期性", "%", "3.1", "3.75", "3.56", "70.8%", "滞后", "⚠ 预警"],
+        ["5", "研发经费支出占地区生产总值比重 预期性", "%", "3.1", "3.75", "3.56", "70.8%", "滞后", "⚠ 二级预警"],
     ]
 
 
@@ -79,7 +82,8 @@ def test_dashboard_cards_legend_and_chart_source(client):
 def test_no_asset_from_outside(client):
     for path in ("/", "/indicators/T2-1", "/indicators/T9-9"):
         page = parse(client.get(path).text)
-        assert page.urls and all(u.startswith("/static/") for u in page.urls), page.urls
+        # vendored files, the status colours (/status.css) and an empty icon: nothing from another origin
+        assert page.urls and all(u.startswith("/static/") or u in ("/status.css", "data:,") for u in page.urls), page.urls
 
 
 def test_vendored_assets_are_served(client):
@@ -103,8 +107,11 @@ def test_indicator_page(client):
     assert "规划纲要表2，原文第 458 行" in r.text
     # 5509.5 × (9000/5509.5)^0.8 = 8158.62 planned; projected at the slower recent pace (issue 8 class 9):
     # 7569.5 × (7569.5/6739.45)^(1/2) = 8022.11
-    assert ("2024年实际7569.5亿元，按计划路径应达8158.62亿元，完成进度64.7%，时间进度80.0%；"
-            "按目前趋势期末约为8022.11亿元，难以实现目标，滞后。") in r.text
+    # The 2020 value now stands at its final 5563.58 (the plan printed 5509.5): completion on that base is
+    # ln(7569.5/5563.58)/ln(9000/5563.58) = 0.30788/0.48097 = 64.0% (issue 8 class 5).
+    assert ("2024年实际7569.5亿元，按计划路径应达8158.62亿元，完成进度64.7%，时间进度80.0%"
+            "（基期值现为5563.58亿元，与规划基期值不同，按此计算完成进度64.0%）；"
+            "按目前趋势期末约为8022.11亿元，可能难以实现目标（二级预警），滞后。") in r.text
     assert 'data-src="/api/indicators/T2-1?year=2024&amp;' in r.text
     assert '<a href="https://nextlevelartsconsulting.com/thuadong/5531.html" rel="noopener noreferrer nofollow">' in r.text
 
@@ -113,7 +120,7 @@ def test_error_pages_are_chinese(client):
     r = client.get("/indicators/T9-9")
     assert r.status_code == 404 and "未找到指标：T9-9" in r.text and parse(r.text).lang == "zh-CN"
     r = client.get("/?year=1999")
-    assert r.status_code == 400 and "年份 1999 不在规划期 2021–2025 内" in r.text
+    assert r.status_code == 400 and "评估年份 1999 超出规划期：应在基期 2020 年至目标年 2025 年之间" in r.text
     r = client.get("/no/such/page")
     assert r.status_code == 404 and "页面不存在" in r.text
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 
 from planwatch.errors import PlanwatchError
-from planwatch.web.settings import setting_default, setting_help
+from planwatch.web.settings import ANY_ADDRESS, WebSettings, setting_default, setting_help
 
 from .app import app
+
+# h11 keeps at most this much of an unfinished request head in memory (uvicorn answers 400 above
+# it); below it the app's own limit (planwatch.web.security.MAX_HEADER_BYTES) answers 431.
+SERVER_HEADER_BUFFER = 128 * 1024
 
 
 @app.command("serve")
@@ -23,19 +27,20 @@ def serve(
     region: Annotated[str | None, typer.Option("--region", help=setting_help("region"))] = None,
     year: Annotated[int | None, typer.Option("--year", help=setting_help("year"))] = None,
     method: Annotated[str, typer.Option("--method", help=setting_help("method"))] = setting_default("method"),
+    allow_host: Annotated[
+        list[str] | None, typer.Option("--allow-host", help=setting_help("allowed_hosts") + "；每次添加一个，可重复")
+    ] = None,
     get: Annotated[
         str | None, typer.Option("--get", help="不启动服务，只在进程内请求该路径并打印响应（如 /api/findings）")
     ] = None,
 ) -> None:
     """启动监测仪表盘和 JSON 接口（默认 http://127.0.0.1:8000/）。"""
-    from planwatch.web import WebSettings, create_app
+    from planwatch.web import create_app
 
-    given = {"db": db, "host": host, "port": port, "title": title, "region": region, "year": year, "method": method}
-    try:
-        settings = WebSettings(**{k: v for k, v in given.items() if v is not None})
-    except ValidationError as exc:
-        problems = "；".join(f"--{'.'.join(map(str, e['loc']))} 的值 {e['input']!r} 无效（{e['msg']}）" for e in exc.errors())
-        raise PlanwatchError(f"服务设置无效：{problems}") from None
+    hosts = [*setting_default("allowed_hosts"), *allow_host] if allow_host else None
+    given = {"db": db, "host": host, "port": port, "title": title, "region": region, "year": year, "method": method,
+             "allowed_hosts": hosts}
+    settings = build_settings({k: v for k, v in given.items() if v is not None})
     web_app = create_app(settings)
     if get is not None:
         answer_one(web_app, get)
@@ -45,7 +50,24 @@ def serve(
     import uvicorn
 
     typer.echo(f"仪表盘：http://{settings.host}:{settings.port}/  （按 Ctrl+C 停止）")
-    uvicorn.run(web_app, host=settings.host, port=settings.port, log_level="warning")
+    if settings.host in ANY_ADDRESS:
+        typer.echo(f"从其他机器访问时，请用 --allow-host 允许其使用的主机名（当前允许：{'、'.join(settings.trusted_hosts())}）")
+    uvicorn.run(web_app, **server_options(settings))
+
+
+def build_settings(given: dict[str, Any]) -> WebSettings:
+    """The web settings from the options given; an invalid one is a clear error."""
+    try:
+        return WebSettings(**given)
+    except ValidationError as exc:
+        problems = "；".join(f"--{'.'.join(map(str, e['loc']))} 的值 {e['input']!r} 无效（{e['msg']}）" for e in exc.errors())
+        raise PlanwatchError(f"服务设置无效：{problems}") from None
+
+
+def server_options(settings: WebSettings) -> dict[str, Any]:
+    """uvicorn's options: the h11 parser with a bounded request-head buffer (httptools has none)."""
+    return {"host": settings.host, "port": settings.port, "log_level": "warning", "http": "h11",
+            "h11_max_incomplete_event_size": SERVER_HEADER_BUFFER}
 
 
 def answer_one(web_app, path: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from planwatch.errors import EvaluationError, PlanwatchError
-from planwatch.evaluate import METHODS, Assessment, Inputs, assess, read_inputs
+from planwatch.evaluate import METHODS, Assessment, Inputs, assess, check_year, read_inputs
 from planwatch.figures import fmt_number, fmt_value
 from planwatch.model import Indicator, Plan, Status
 from planwatch.presentation import (
@@ -161,11 +161,9 @@ def resolve_choice(dash: Dashboard, snap: Snapshot, year: int | None, region: st
                    method: str | None) -> Choice:
     """Fill the request's blanks from the settings and the shared defaults; reject unknown values."""
     inputs = snap.inputs
-    plan = inputs.plan
-    years = period_years(plan)
-    year = year or dash.settings.year or inputs.default_year
-    if years and not (plan.meta.base_year or years[0]) <= year <= years[-1]:
-        raise EvaluationError(f"年份 {year} 不在规划期 {years[0]}–{years[-1]} 内")
+    if year is None:
+        year = inputs.default_year if dash.settings.year is None else dash.settings.year
+    check_year(inputs.plan, year)  # the evaluator's own rule and message, as the CLI answers
     regions = inputs.region_names
     default = inputs.default_regions()
     region = region or dash.settings.region or (default[0] if default else (regions[0] if regions else None))

@@ -6,15 +6,27 @@ text lives here only.
 
 from __future__ import annotations
 
+import os
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from planwatch.evaluate import DEFAULT_METHOD, METHODS
 from planwatch.store import DB_HELP, resolve_url
 
+HOSTS_ENV = "PLANWATCH_ALLOWED_HOSTS"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "testserver")
+ANY_ADDRESS = ("0.0.0.0", "::", "")
+
 
 def default_db_url() -> str:
     """The store URL as every command resolves it (see :func:`planwatch.store.resolve_url`)."""
     return resolve_url(None)
+
+
+def default_allowed_hosts() -> list[str]:
+    """The local host names, plus those listed (comma-separated) in $PLANWATCH_ALLOWED_HOSTS."""
+    listed = [h.strip() for h in os.environ.get(HOSTS_ENV, "").split(",") if h.strip()]
+    return list(dict.fromkeys([*LOCAL_HOSTS, *listed]))
 
 
 class WebSettings(BaseModel):
@@ -35,6 +47,16 @@ class WebSettings(BaseModel):
     cache_seconds: float = Field(
         30.0, ge=0, description="数据快照缓存秒数（0 表示每个请求都重新读取数据库）"
     )
+    allowed_hosts: list[str] = Field(
+        default_factory=default_allowed_hosts,
+        description=(f"允许的主机名（请求头 Host），防止 DNS 重绑定；默认只允许本机地址，"
+                     f"可用环境变量 {HOSTS_ENV}（逗号分隔）添加；*.example.cn 匹配其子域名，* 允许任何主机名"),
+    )
+
+    def trusted_hosts(self) -> list[str]:
+        """The allowed host names, with the listening address when it is a specific one."""
+        listening = [] if self.host in ANY_ADDRESS else [self.host]
+        return list(dict.fromkeys([*self.allowed_hosts, *listening]))
 
 
 def setting_default(name: str):

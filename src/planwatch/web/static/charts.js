@@ -2,11 +2,15 @@
 (function () {
   "use strict";
 
+  // Tooltips drawn on the canvas: ECharts' HTML tooltips carry inline style attributes,
+  // which the page's Content-Security-Policy (style-src 'self') refuses.
+  var TOOLTIP_MODE = "richText";
+
   function statusOption(data) {
     var chart = data.chart;
     return {
       animation: false,
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: TOOLTIP_MODE },
       legend: { top: 0 },
       grid: { left: 40, right: 20, top: 40, bottom: 60 },
       xAxis: { type: "category", data: chart.categories, axisLabel: { interval: 0, rotate: chart.categories.length > 6 ? 30 : 0 } },
@@ -39,14 +43,21 @@
     }
     return {
       animation: false,
-      tooltip: { trigger: "axis" },
+      // Years read as years (2023年, not 2,023.00) and values at the report's precision (two decimals at most).
+      tooltip: { trigger: "axis", renderMode: TOOLTIP_MODE, valueFormatter: roundedValue },
       legend: { top: 0 },
       grid: { left: 60, right: 30, top: 40, bottom: 40 },
       xAxis: { type: "value", min: years[0], max: years[years.length - 1], interval: 1,
-               axisLabel: { formatter: function (v) { return v + "年"; } } },
+               axisLabel: { formatter: function (v) { return v + "年"; } },
+               axisPointer: { label: { formatter: function (p) { return Math.round(p.value) + "年"; } } } },
       yAxis: { type: "value", name: c.unit, scale: true },
       series: series
     };
+  }
+
+  function roundedValue(v) {
+    if (typeof v !== "number" || !isFinite(v)) { return v == null ? "—" : String(v); }
+    return String(Math.round(v * 100) / 100);
   }
 
   var builders = { status: statusOption, indicator: indicatorOption };
