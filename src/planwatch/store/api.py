@@ -19,7 +19,15 @@ from . import observations as obs_db
 from . import plans as plans_db
 from . import regions as regions_db
 from . import schema
-from .connection import check_schema, create_store_engine, display_url, resolve_url, unreachable, upgrade
+from .connection import (
+    begin_writing,
+    check_schema,
+    create_store_engine,
+    display_url,
+    resolve_url,
+    unreachable,
+    upgrade,
+)
 from .observations import ObservationRevision, WriteResult
 from .plans import PlanSummary, PlanVersionInfo
 from .regions import Region, RegionNode
@@ -45,10 +53,15 @@ class Store:
 
     @contextmanager
     def begin(self):
-        """A connection in one transaction on an initialised store (rolled back on error)."""
+        """A connection in one write transaction on an initialised store (rolled back on error).
+
+        Every writer comes through here and waits for the one before it (see begin_writing): two
+        imports at once apply one after the other, and the second reports against the first.
+        """
         self._ensure_schema()
         try:
             with self.engine.begin() as conn:
+                begin_writing(conn)
                 yield conn
         except OperationalError as exc:
             raise unreachable(self.url, exc) from exc

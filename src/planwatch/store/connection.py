@@ -6,13 +6,16 @@ import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from planwatch.errors import StoreError
 
 DB_ENV = "PLANWATCH_DB"
 DEFAULT_URL = "sqlite:///planwatch.db"
+# How long a writer waits for another one (an import of millions of rows takes minutes) before it
+# gives up with a message; readers are never blocked by writers.
+WRITE_WAIT_SECONDS = 600
 DB_HELP = "数据库地址（默认取环境变量 PLANWATCH_DB，否则为当前目录的 planwatch.db；postgresql://… 选用 PostgreSQL）"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -56,6 +59,28 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def begin_writing(conn: Connection) -> None:
+    """Make a fresh transaction the store's only writer, before it reads anything.
+
+    A writer reads what is stored (existing revisions, regions, series) and decides from it what
+    to write; two writers deciding from the same snapshot would both mark their rows current. So
+    writers run one after the other and each reads what the previous one committed. Readers are
+    not blocked on either backend.
+    """
+    if conn.dialect.name == "sqlite":
+        # BEGIN IMMEDIATE takes SQLite's write lock now, not at the first INSERT, and waits for it
+        # (busy timeout) instead of failing with "database is locked". The longer wait stays on the
+        # pooled connection, which only makes a later reader wait rather than fail.
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {WRITE_WAIT_SECONDS * 1000}")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        # A table lock that conflicts with itself and with every INSERT/UPDATE/DELETE on the table
+        # but not with SELECT; scoped to this store's schema and released at commit or rollback.
+        # Under READ COMMITTED each later statement then sees what the previous writer committed.
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{WRITE_WAIT_SECONDS}s'")
+        conn.exec_driver_sql("LOCK TABLE observations IN SHARE ROW EXCLUSIVE MODE")
+
+
 # Fragments of driver messages (English, from libpq/SQLite) → what the user should do.
 UNREACHABLE_HINTS = (
     ("does not exist", "数据库不存在，请先在服务器上创建（如 createdb 库名），再运行 planwatch init"),
@@ -66,6 +91,7 @@ UNREACHABLE_HINTS = (
     ("timeout expired", "连接超时：主机不可达"),
     ("unable to open database file", "无法打开数据库文件：所在目录不存在或没有权限"),
     ("database is locked", "数据库正被其他进程写入，请稍后再试"),
+    ("lock timeout", "数据库正被其他进程写入，请稍后再试"),
     ("file is not a database", "该文件不是 SQLite 数据库"),
 )
 

@@ -138,6 +138,8 @@ def write(conn: Connection, records: list[dict], import_id: int) -> WriteResult:
             if "id" in r and r["is_current"] != (r is best):
                 (promote if r is best else demote).append(r["id"])
     o = schema.observations
+    # Demote, then promote, then insert: the unique index on current rows (checked row by row on
+    # PostgreSQL) never sees two current revisions of a key, not even within this transaction.
     for ids, flag in ((demote, False), (promote, True)):
         for start in range(0, len(ids), 1000):
             conn.execute(update(o).where(o.c.id.in_(ids[start:start + 1000])).values(is_current=flag))

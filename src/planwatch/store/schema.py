@@ -148,4 +148,10 @@ observations = Table(
     Index("ix_observations_key", "indicator", "region", "year", "kind"),
 )
 
+# One current value per figure, kept by the database: a write that would leave two current
+# revisions of a key fails instead of leaving `export` and `evaluate` to pick one.
+Index("ux_observations_current", observations.c.indicator, observations.c.region, observations.c.year,
+      observations.c.kind, unique=True, sqlite_where=observations.c.is_current,
+      postgresql_where=observations.c.is_current)
+
 OBSERVATION_COLUMNS = [c.name for c in observations.columns if c.name != "id"]
