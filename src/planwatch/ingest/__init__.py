@@ -11,17 +11,17 @@ from pathlib import Path
 from planwatch.errors import PlanFormatError
 from planwatch.model import Indicator, Plan, ReviewFlag
 
-from .document import Document, document_from_text
+from .document import MAX_PLAN_BYTES, Document, checked_size, describe_lines, document_from_text
 from .indicators import indicators_from_tables
 from .meta import read_meta
 from .outline import Outline, read_outline
 from .projects import read_projects
 from .prose import read_prose
 from .readers import read_document
-from .review import collect_flags
+from .review import collect_flags, duplicate_id_warnings
 from .tables import Table, find_tables
 
-__all__ = ["Document", "plan_from_document", "read_document", "read_plan", "read_plan_text"]
+__all__ = ["MAX_PLAN_BYTES", "Document", "plan_from_document", "read_document", "read_plan", "read_plan_text"]
 
 
 def read_plan(path: str | Path) -> Plan:
@@ -31,6 +31,7 @@ def read_plan(path: str | Path) -> Plan:
 
 def read_plan_text(text: str, name: str = "<text>") -> Plan:
     """Read a plan from text already in memory; ``name`` is used in messages."""
+    checked_size(len(text.encode("utf-8")), name)
     return plan_from_document(document_from_text(text, name))
 
 
@@ -46,7 +47,7 @@ def plan_from_document(doc: Document) -> Plan:
     """The Plan of a Document: meta, tables, outline, prose targets, achievements, projects, flags."""
     meta, warnings = read_meta(doc)
     tables, indicators, indicator_flags, table_warnings = read_tables(doc, (meta.period_start, meta.period_end))
-    warnings += table_warnings
+    warnings += table_warnings + duplicate_id_warnings(indicator_flags)
     outline = read_outline(doc, tables)
     projects = read_projects(doc, outline)
     prose = read_prose(doc, outline, meta, indicators, skip_lines={p.line for p in projects})
@@ -68,14 +69,3 @@ def truncation_warnings(doc: Document, outline: Outline) -> list[str]:
     last = max((n for n, text in enumerate(doc.lines, 1) if text.strip()), default=0)
     return [f"{node.label or '表格'}（第 {node.line}–{node.line_end} 行）一直延续到文件末尾，可能被截断；请核对指标是否完整"
             for node in outline.nodes if node.kind == "table" and node.line_end >= last > node.line]
-
-
-def describe_lines(lines: list[int]) -> str:
-    """Line numbers as short ranges: 7–10、14."""
-    ranges: list[list[int]] = []
-    for number in sorted(lines):
-        if ranges and number <= ranges[-1][1] + 2:
-            ranges[-1][1] = number
-        else:
-            ranges.append([number, number])
-    return "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in ranges)

@@ -20,6 +20,9 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Control characters that never occur in a text document (tab, newlines, form feed do).
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_CONTROL_SHARE = 0.02
+# The largest plan document read: a plan outline as text is well under 1 MB (Jiaxing's 0.14 MB); a
+# bigger file is another document or one pasted many times over, and would take minutes to read.
+MAX_PLAN_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
@@ -62,6 +65,29 @@ def checked_text(text: str, name: str) -> str:
         raise PlanFormatError(f"文件中控制字符过多（{controls} 个），看起来是二进制文件而不是纯文本规划文件",
                               file=name, line=line)
     return text
+
+
+def megabytes(size: int) -> str:
+    """A size in bytes as megabytes for messages: 12.3 MB."""
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def checked_size(size: int, name: str) -> None:
+    """Refuse a plan document of more than MAX_PLAN_BYTES, naming the file, its size and the limit."""
+    if size > MAX_PLAN_BYTES:
+        raise PlanFormatError(f"规划文件过大（{megabytes(size)}），超过读取上限 {megabytes(MAX_PLAN_BYTES)}；"
+                              "规划纲要正文通常不足 1 MB，请确认这是规划正文、没有重复粘贴的内容", file=name)
+
+
+def describe_lines(lines: list[int]) -> str:
+    """Line numbers as short ranges: 7–10、14."""
+    ranges: list[list[int]] = []
+    for number in sorted(lines):
+        if ranges and number <= ranges[-1][1] + 2:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    return "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in ranges)
 
 
 def split_lines(text: str) -> list[str]:

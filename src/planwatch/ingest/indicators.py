@@ -18,6 +18,10 @@ Row shapes:
   number, the others have ``no`` None; no ``parent``. A unit in the group label
   (``居民人均可支配收入（元）``) is the unit of rows that print none.
 
+Ids are unique in a plan. A row whose id is already taken (the same table pasted twice, a number
+printed twice, two tables with one number) gets its line id instead (``T2-L803``; its sub-rows
+follow, ``T2-L803.1``) and a ``duplicate_id`` review flag naming both lines.
+
 Direction: a level is lower-is-better when the name measures a burden (能耗, 排放, 浓度, 死亡率,
 失业率, 耗地量, 用水量, …) or the target says 以下/不超过; otherwise higher-is-better; ≈ targets
 (左右, 基本同步) keep the name's direction too: a planner reads 城镇化率75左右 as met above 75 and
@@ -50,7 +54,10 @@ from planwatch.numbers import Quantity, UnitError, convert, parse_quantity, pars
 
 from .tables import Row, Table, TableNote
 
-__all__ = ["direction_of_name", "indicators_from_tables", "target_from_text"]
+__all__ = ["DUPLICATE_ID", "direction_of_name", "indicators_from_tables", "target_from_text"]
+
+# The review flag of a row whose printed id an earlier row already has.
+DUPLICATE_ID = "duplicate_id"
 
 LOWER_IS_BETTER = ("能耗", "能源消耗", "排放", "浓度", "死亡率", "失业率", "耗地量", "用水量", "发病率", "近视率",
                    "事故", "倍差", "碳强度")
@@ -368,6 +375,7 @@ def indicators_from_tables(
     indicators: list[Indicator] = []
     flags: list[ReviewFlag] = []
     warnings: list[str] = []
+    taken: dict[str, int] = {}  # id → line of the row that has it
     for ordinal, table in enumerate(tables, 1):
         warnings.extend(table.warnings)
         frame = frame_of(table, ordinal, period)
@@ -375,14 +383,14 @@ def indicators_from_tables(
         if name_at is None:
             warnings.append(f"{table.label or '表格'}（第{table.line}行）没有“指标名称”列，未作为指标表读取")
             continue
-        found = _table_indicators(table, frame, name_at, flags, warnings)
+        found = _table_indicators(table, frame, name_at, flags, warnings, taken)
         _apply_notes(found, table.notes, frame, flags, warnings)
         indicators.extend(found)
     return indicators, flags, warnings
 
 
 def _table_indicators(table: Table, frame: TableFrame, name_at: int, flags: list[ReviewFlag],
-                      warnings: list[str]) -> list[Indicator]:
+                      warnings: list[str], taken: dict[str, int]) -> list[Indicator]:
     state = RowState()
     found: list[Indicator] = []
     width = len(frame.columns)
@@ -399,8 +407,10 @@ def _table_indicators(table: Table, frame: TableFrame, name_at: int, flags: list
         parts = _split_compound(texts, frame, name_at, row, flags)
         for part, values in enumerate(parts, 1):
             # One row stating several indicators (项目(个)、投资额(亿元)) gives ids T1-1.1, T1-1.2.
-            indicator = _indicator(values, group_cell, row, frame, state, flags, part if len(parts) > 1 else None)
+            indicator = _indicator(values, group_cell, row, frame, state, flags, taken,
+                                   part if len(parts) > 1 else None)
             if indicator is not None:
+                taken[indicator.id] = indicator.line
                 found.append(indicator)
     return found
 
@@ -446,11 +456,32 @@ def _identity(no: str, name: str, group_cell: str | None, frame: TableFrame, sta
     if state.numbered:
         state.children += 1
         return f"{state.numbered}.{state.children}", no or None, state.numbered
-    return f"{p}-L{line}", no or None, None
+    return line_id(p, line), no or None, None
+
+
+def line_id(prefix: str, line: int, part: int | None = None) -> str:
+    """The id of a row by its line (T2-L803, T2-L803.2 for the second indicator of a compound row)."""
+    return f"{prefix}-L{line}" + (f".{part}" if part is not None else "")
+
+
+def _distinct_id(base: str, part: int | None, name: str, row: Row, frame: TableFrame, state: RowState,
+                 taken: dict[str, int], flags: list[ReviewFlag]) -> str:
+    """The row's id, or its line id when an earlier row has it (flagged; sub-rows follow the new id)."""
+    ident = base if part is None else f"{base}.{part}"
+    if ident not in taken:
+        return ident
+    unique = line_id(frame.prefix, row.line, part)
+    if state.numbered == base:
+        state.numbered = line_id(frame.prefix, row.line)
+    flags.append(ReviewFlag(
+        code=DUPLICATE_ID, line=row.line, item=unique,
+        message=f"第{row.line}行“{name}”的指标编号 {ident} 已被第{taken[ident]}行的指标使用"
+                f"（表格重复出现或序号重复？），已改为 {unique}；请删去重复的表格或核对序号"))
+    return unique
 
 
 def _indicator(texts: list[str], group_cell: str | None, row: Row, frame: TableFrame, state: RowState,
-               flags: list[ReviewFlag], part: int | None = None) -> Indicator | None:
+               flags: list[ReviewFlag], taken: dict[str, int], part: int | None = None) -> Indicator | None:
     cell = {c.role: texts[k] for k, c in reversed(list(enumerate(frame.columns)))}
     raw_name = cell.get("name", "").strip()
     if not raw_name:
@@ -460,10 +491,9 @@ def _indicator(texts: list[str], group_cell: str | None, row: Row, frame: TableF
     if row.section:
         state.category = re.sub(r"^[一二三四五六七八九十]+、", "", row.section)
     no = (cell.get("no") or "").strip()
-    ident, printed_no, parent = _identity(no, raw_name, group_cell, frame, state, row.line)
-    if part is not None:
-        ident = f"{ident}.{part}"
+    base, printed_no, parent = _identity(no, raw_name, group_cell, frame, state, row.line)
     name, name_unit = split_unit(raw_name.lstrip("#").strip())
+    ident = _distinct_id(base, part, name, row, frame, state, taken, flags)
     unit = (cell.get("unit") or "").strip() or name_unit or state.group_unit
     baseline = _baseline(texts, frame)
     group = state.group if group_cell is not None else None

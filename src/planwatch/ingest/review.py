@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from planwatch.model import OutlineNode, Project, ProseTarget, ReviewFlag
 
+from .document import describe_lines
+from .indicators import DUPLICATE_ID
 from .projects import project_lengths
 from .prose import GOALS_HEADING
 
@@ -64,3 +66,18 @@ def collect_flags(indicator_flags: list[ReviewFlag], targets: list[ProseTarget],
     """All flags in document order: the tables' first, then prose targets and projects."""
     flags = list(indicator_flags) + target_flags(targets, outline) + project_flags(projects)
     return sorted(flags, key=lambda f: (f.line is None, f.line or 0))
+
+
+# How many lines of duplicated ids a warning names (each is a flag of its own).
+SHOWN_LINES = 10
+
+
+def duplicate_id_warnings(flags: list[ReviewFlag]) -> list[str]:
+    """One warning for the rows whose printed id an earlier row had (each is also a duplicate_id flag)."""
+    duplicates = [f for f in flags if f.code == DUPLICATE_ID]
+    if not duplicates:
+        return []
+    lines = sorted(f.line for f in duplicates if f.line is not None)
+    more = "等" if len(lines) > SHOWN_LINES else ""
+    return [f"有 {len(duplicates)} 个指标的编号与前文重复（第 {describe_lines(lines[:SHOWN_LINES])} 行{more}），已改用行号编号"
+            f"（如 {duplicates[0].item}）；常见原因是同一张表格重复出现，请删去重复部分后重新读取"]

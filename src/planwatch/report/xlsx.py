@@ -1,4 +1,8 @@
-"""Excel writer: summary, one sheet per category (status cells coloured), observations, adjustments."""
+"""Excel writer: summary, one sheet per category (status cells coloured), observations, adjustments.
+
+Every cell is written through ``_put``: a text from the data (a source, a note, a name) is a string
+cell, never a formula (:mod:`planwatch.inert_cells`).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,12 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planwatch.inert_cells import inert
 from planwatch.vocabulary import status_fill
 
 from .archive import stable_ooxml
@@ -27,7 +33,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 INDICATOR_HEADERS = (
     ("序号", 6), ("指标", 30), ("属性", 8), ("单位", 10), ("基期值", 10), ("目标", 12), ("目标值", 10),
     ("最新实际", 10), ("实际年份", 8), ("应达值", 10), ("完成度", 9), ("时间进度", 9), ("所需年均增速(%)", 11),
-    ("期末推算值", 11), ("状态", 12), ("预警", 6), ("来源", 10), ("规划行号", 8), ("评估说明", 80),
+    ("期末推算值", 11), ("状态", 12), ("预警", 9), ("来源", 10), ("规划行号", 8), ("评估说明", 80),
 )
 
 
@@ -41,9 +47,14 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
+def _put(ws: Worksheet, row: int, column: int, value) -> Cell:
+    """The cell at (row, column) holding ``value``; a text from the data stays text, never a formula."""
+    return inert(ws.cell(row=row, column=column, value=value))
+
+
 def _header(ws: Worksheet, row: int, headers: Sequence[tuple[str, int]]) -> None:
     for col, (text, width) in enumerate(headers, start=1):
-        cell = ws.cell(row=row, column=col, value=text)
+        cell = _put(ws, row, col, text)
         cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, GRID
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -51,7 +62,7 @@ def _header(ws: Worksheet, row: int, headers: Sequence[tuple[str, int]]) -> None
 
 def _row(ws: Worksheet, row: int, values: Sequence) -> None:
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=value)
+        cell = _put(ws, row, col, value)
         cell.border = GRID
         if isinstance(value, str) and len(value) > 20:
             cell.alignment = WRAP
@@ -72,8 +83,7 @@ def _count_table(ws: Worksheet, start: int, table: CountTable) -> int:
 
 def _summary_sheet(ws: Worksheet, ctx: ReportContext) -> None:
     ws.title = "汇总"
-    ws["A1"] = ctx.title
-    ws["A1"].font = Font(bold=True, size=14)
+    _put(ws, 1, 1, ctx.title).font = Font(bold=True, size=14)
     info: list[tuple[str, str | int | None]] = [
         ("地区", ctx.region), ("报告类型", ctx.kind_label), ("评估年份", ctx.year),
         ("规划期", f"{ctx.period_start}–{ctx.period_end}"), ("基期", ctx.base_year),
@@ -81,13 +91,13 @@ def _summary_sheet(ws: Worksheet, ctx: ReportContext) -> None:
         ("评估方法", ctx.method.label), ("生成", "planwatch 自动生成"),
     ]
     for i, (k, v) in enumerate(info, start=2):
-        ws.cell(row=i, column=1, value=k).font = BOLD
-        ws.cell(row=i, column=2, value=v)
+        _put(ws, i, 1, k).font = BOLD
+        _put(ws, i, 2, v)
     r = len(info) + 3
-    ws.cell(row=r, column=1, value=ctx.summary_text).alignment = WRAP
+    _put(ws, r, 1, ctx.summary_text).alignment = WRAP
     for note in ctx.notes:
         r += 1
-        ws.cell(row=r, column=1, value=note).alignment = WRAP
+        _put(ws, r, 1, note).alignment = WRAP
     r += 2
     _header(ws, r, [("状态", 16), ("指标数", 12)])
     for status, label, n in ctx.status_counts:
@@ -105,7 +115,7 @@ def _indicator_values(row: IndicatorRow) -> list:
     return [
         f.no or "", f.indicator, row.attribute_label, f.unit or "", f.baseline, f.target_text, f.target,
         f.actual, f.actual_year, f.expected, f.completion, f.time_elapsed, f.required_rate, f.projection,
-        row.cells["status"], "是" if f.warning else "", "".join(f"[{n}]" for n in row.source_numbers),
+        row.cells["status"], row.cells["warning"], "".join(f"[{n}]" for n in row.source_numbers),
         f.line, row.paragraph,
     ]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from planwatch.errors import PlanFormatError
 
-from ..document import Document
+from ..document import Document, checked_size
 from .base import Reader
 from .text import TextReader
 
@@ -58,4 +58,6 @@ def read_document(path: str | Path) -> Document:
         raise PlanFormatError("文件不存在", file=str(path))
     if path.is_dir():
         raise PlanFormatError("这是一个目录，不是规划文件", file=str(path))
-    return reader_for(path).read(path)
+    reader = reader_for(path)
+    checked_size(path.stat().st_size, str(path))
+    return reader.read(path)
