@@ -17,6 +17,8 @@ Chinese planning terms used in names:
 - 专栏 (box): an outline node of kind ``box``; holds projects and more targets.
 - 省下达 (assigned by the province): ``TargetKind.assigned``.
 - [16] (a bracketed figure): a five-year cumulative figure, ``TargetKind.cumulative_change``.
+- 任务 (task): :class:`Task`, a reform, policy, action or work the plan commits to (专栏5 items).
+- 计划 / 行动 with totals (“551”重大项目计划): :class:`Programme`.
 """
 
 from __future__ import annotations
@@ -278,8 +280,17 @@ class Achievement(_Model):
     quote: str
 
 
+class ProjectPart(_Model):
+    """A part a project's description names separately (沪乍杭铁路's 货运线, 57.6 km)."""
+
+    name: str = Field(description="The part as printed, e.g. 货运线")
+    length_km: float | None = None
+    line: int
+    text: str = Field("", description="The clause naming the part, as printed")
+
+
 class Project(_Model):
-    """A project named with figures in a box (专栏)."""
+    """A project named with figures in a box (专栏); ``length_km`` is its main line's, parts are in ``parts``."""
 
     name: str
     no: str | None = None
@@ -288,6 +299,49 @@ class Project(_Model):
     section: str | None = None
     line: int
     text: str = ""
+    parts: list[ProjectPart] = Field(default_factory=list, description="Parts the description names separately")
+
+
+class Programme(_Model):
+    """A programme of projects with totals the text states (“551”重大项目计划: 500个左右, 1万亿元以上).
+
+    The totals are targets the project list is measured against, not projects themselves.
+    """
+
+    name: str = Field(description="The programme's code as quoted, e.g. 551")
+    title: str = Field(description="The programme as printed, e.g. 嘉兴市扩大有效投资“551”重大项目计划")
+    project_count: float | None = Field(None, description="Number of projects the programme plans")
+    project_count_comparator: Comparator | None = None
+    investment_yi_yuan: float | None = Field(None, description="Investment the programme plans, 亿元")
+    investment_comparator: Comparator | None = None
+    cumulative: bool = Field(False, description="累计: the investment is a total over the period")
+    section: str | None = Field(None, description="Outline node id")
+    line: int
+    text: str = Field(description="The sentence stating the totals, as printed")
+
+
+class TaskKind(StrEnum):
+    """Where a task was read from."""
+
+    box_item = "box_item"  # a numbered item of a box listing reforms, policies, actions or works
+    prose_commitment = "prose_commitment"  # a qualitative commitment of the prose (建成…, 实现…全覆盖)
+
+
+class Task(_Model):
+    """A task (任务) of the plan: a reform, policy, action or work it commits to carry out."""
+
+    id: str = Field(description="Stable key: 'box5.1' for box items, 'p1143.1' for prose commitments")
+    kind: TaskKind
+    box: str | None = Field(None, description="Box label as printed (专栏5) for a task read in a box")
+    no: str | None = Field(None, description="Number as printed in the box: 1, 2 … or 一, 二 … (十大工程)")
+    text: str = Field(description="The task as printed, without its number")
+    detail: str = Field("", description="As printed: the description under a works heading (十大工程), or the "
+                                        "sentence a prose commitment is a clause of")
+    line: int
+    chapter: str | None = Field(None, description="Id of the chapter the task is in, e.g. '4'")
+    section: str | None = Field(None, description="Id of the innermost heading (the box's own for box items)")
+    confirmed: bool = Field(False, description="Counts as a task: box items do; a prose candidate once a person "
+                                               "sets it true in plan.yaml")
 
 
 class ReviewFlag(_Model):
@@ -322,6 +376,8 @@ class Plan(_Model):
     flags: list[ReviewFlag] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list, description="What the reader could not understand")
     series: list[Series] = Field(default_factory=list, description="Declared extra series")
+    tasks: list[Task] = Field(default_factory=list, description="Tasks: box items and prose commitments")
+    programmes: list[Programme] = Field(default_factory=list, description="Programmes with stated totals (551)")
 
     def current_indicators(self) -> list[Indicator]:
         """Indicators of the plan's own period (表2), not the previous plan's results (表1).
@@ -338,6 +394,13 @@ class Plan(_Model):
         """Indicators of the finished previous plan (表1): those whose period ends before this plan's."""
         end = self.meta.period_end
         return [i for i in self.indicators if end is not None and i.period_end is not None and i.period_end < end]
+
+    def tasks_by_chapter(self) -> dict[str | None, list[Task]]:
+        """Tasks grouped by chapter id, chapters in plan order."""
+        groups: dict[str | None, list[Task]] = {}
+        for task in self.tasks:
+            groups.setdefault(task.chapter, []).append(task)
+        return groups
 
     def indicator(self, key: str) -> Indicator | None:
         """The indicator with this id, table number (表2's '1') or exact name."""

@@ -15,11 +15,12 @@ from .document import MAX_PLAN_BYTES, Document, checked_size, describe_lines, do
 from .indicators import indicators_from_tables
 from .meta import read_meta
 from .outline import Outline, read_outline
-from .projects import read_projects
+from .projects import read_programmes, read_projects
 from .prose import read_prose
 from .readers import read_document
 from .review import collect_flags, duplicate_id_warnings
 from .tables import Table, find_tables
+from .tasks import read_tasks
 
 __all__ = ["MAX_PLAN_BYTES", "Document", "plan_from_document", "read_document", "read_plan", "read_plan_text"]
 
@@ -44,7 +45,7 @@ def read_tables(doc: Document, period: tuple[int | None, int | None]
 
 
 def plan_from_document(doc: Document) -> Plan:
-    """The Plan of a Document: meta, tables, outline, prose targets, achievements, projects, flags."""
+    """The Plan of a Document: meta, tables, outline, prose targets, achievements, projects, tasks, flags."""
     meta, warnings = read_meta(doc)
     tables, indicators, indicator_flags, table_warnings = read_tables(doc, (meta.period_start, meta.period_end))
     warnings += table_warnings + duplicate_id_warnings(indicator_flags)
@@ -59,9 +60,11 @@ def plan_from_document(doc: Document) -> Plan:
     if not (meta.title or indicators or prose.targets or prose.achievements or outline.nodes):
         raise PlanFormatError("没有识别出任何规划内容（无标题、章节、指标表或量化目标），请确认这是规划纲要文本",
                               file=doc.name)
+    tasks = read_tasks(doc, outline, meta, skip_lines={p.line for p in projects})
     flags = collect_flags(indicator_flags, prose.targets, projects, outline.nodes)
     return Plan(meta=meta, outline=outline.nodes, indicators=indicators, targets=prose.targets,
-                projects=projects, achievements=prose.achievements, flags=flags, warnings=warnings)
+                projects=projects, achievements=prose.achievements, flags=flags, warnings=warnings,
+                tasks=tasks, programmes=read_programmes(doc, outline))
 
 
 def truncation_warnings(doc: Document, outline: Outline) -> list[str]:
