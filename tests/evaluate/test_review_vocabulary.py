@@ -162,3 +162,16 @@ def test_a_met_target_needs_no_rate(city_plan, kit):
     # PM2.5 26 in 2023 meets 27以下: nothing is still required.
     f = kit.by_id(evaluate(city_plan, kit.frame_of(("T2-18", kit.CITY, 2023, 26.0)), 2023))["T2-18"]
     assert f.status == "achieved" and f.required_rate is None
+
+
+def test_report_paragraph_says_the_rebased_base_and_a_derived_figure(city_plan, kit):
+    from planwatch.presentation.sentences import indicator_paragraph
+
+    frame = kit.frame_of(("T2-3", kit.CITY, 2020, 71.3), ("T2-3", kit.CITY, 2023, 73.0))
+    f = kit.by_id(evaluate(city_plan, frame, 2023))["T2-3"]
+    text = indicator_paragraph(f, target_year=2025)
+    # (73 − 69)/6 = 66.7% on the plan's base; (73 − 71.3)/3.7 = 45.9% on the census base.
+    assert "已完成基期至目标距离的66.7%" in text
+    assert "基期值现为71.3%，与规划基期值不同，按此计算已完成基期至目标距离的45.9%" in text
+    summed = f.model_copy(update={"derived": True})
+    assert "该实际值由下辖县（市、区）数据加总得出，非统计部门发布数" in indicator_paragraph(summed, target_year=2025)

@@ -63,6 +63,21 @@ def progress_sentence(f: Finding) -> str:
     return f"已完成基期至目标距离的{fmt_share(f.completion)}，规划期时间已过{fmt_share(f.time_elapsed)}，完成进度{pace}"
 
 
+def rebased_sentence(f: Finding) -> str:
+    """The base year's value as now observed, where it differs from the plan's, and the completion on it."""
+    if f.rebased_baseline is None:
+        return ""
+    text = f"基期值现为{with_unit(f.rebased_baseline, f.unit)}，与规划基期值不同"
+    if f.rebased_completion is not None:
+        text += f"，按此计算已完成基期至目标距离的{fmt_share(f.rebased_completion)}"
+    return text
+
+
+def derived_sentence(f: Finding) -> str:
+    """Said where the figure judged was summed from the regions below rather than published."""
+    return "该实际值由下辖县（市、区）数据加总得出，非统计部门发布数" if f.derived else ""
+
+
 def expected_sentence(f: Finding) -> str:
     """The value the planned path asks for this year, against the actual."""
     if f.expected is None:
@@ -124,8 +139,10 @@ def indicator_paragraph(
     """One paragraph about an indicator, written from its Finding's numbers."""
     sentences = [
         actual_sentence(f),
+        derived_sentence(f),
         target_sentence(f, target_year),
         progress_sentence(f),
+        rebased_sentence(f),
         expected_sentence(f),
         rate_sentence(f, target_year, geometric=geometric),
         projection_sentence(f, target_year),
