@@ -39,6 +39,9 @@ def test_cli_flow(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "6355.28" in out and "6388.38" in out and "✓" in out
 
+    # A non-finite target is refused before anything is written (issue 13: non-finite numbers).
+    assert main(["adjust", "1", "--value", "inf", "--reason", "中期调整", "--db", db]) == 1
+    assert "调整后的目标值 inf 不是有限的数值" in capsys.readouterr().err
     assert main(["adjust", "1", "--value", "9500", "--reason", "中期调整", "--date", "2023-06-30", "--db", db]) == 0
     assert "已记录目标调整" in capsys.readouterr().out
 

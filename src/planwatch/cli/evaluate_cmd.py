@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -14,6 +13,7 @@ from planwatch.model import Assessment, Status
 from planwatch.presentation import FindingView, finding_views, status_counts
 from planwatch.store import open_store
 
+from . import json_output
 from .app import DbOption, MethodOption, RegionOption, app
 
 
@@ -83,6 +83,6 @@ def evaluate_cmd(
         final = assessment.final
     views = finding_views(assessment.findings, final=final)
     if as_json:
-        typer.echo(json.dumps([v.record() for v in views], ensure_ascii=False, indent=2))
+        typer.echo(json_output.dumps([v.record() for v in views]))
         return
     render_table(assessment, views, wide_console())

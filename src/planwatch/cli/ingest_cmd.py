@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +13,7 @@ from rich.table import Table
 from planwatch.errors import PlanwatchError
 from planwatch.model import Plan
 
+from . import json_output
 from .app import app
 
 YAML_SUFFIXES = {".yaml", ".yml"}
@@ -80,7 +80,7 @@ def ingest(
 
         write_plan_yaml(plan, out)
     if as_json:
-        typer.echo(json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        typer.echo(json_output.dumps(plan.model_dump(mode="json")))
         return
     console = Console(highlight=False)
     plan_summary(plan, console)

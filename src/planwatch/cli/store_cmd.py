@@ -8,10 +8,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from planwatch.errors import DataImportError, InputError, StoreError
 from planwatch.figures import fmt_number, fmt_value
+from planwatch.inert_cells import csv_text
 from planwatch.vintages import vintage_label
 from planwatch.vocabulary import OBSERVATION_KIND_LABELS
 
@@ -104,6 +106,10 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="观测数据 CSV 或 X
                declare: Annotated[list[str] | None, typer.Option("--declare", help="声明规划外数据系列 代码:名称:单位[:类型]")] = None,
                sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX 工作表名")] = None,
                region: Annotated[str | None, typer.Option("--region", help="地区列为空时使用的地区")] = None,
+               encoding: Annotated[str | None, typer.Option(
+                   "--encoding", help="CSV 文件的编码（如 utf-8、gb18030、utf-16）；默认按 BOM 与内容判断，无法确定时报错")] = None,
+               problems: Annotated[Path | None, typer.Option(
+                   "--problems", help="把全部问题写入此 CSV 文件（行,列,值,问题）")] = None,
                db: DbOption = None) -> None:
     """导入实际数据；有任何问题时列出全部问题且不写入。"""
     from planwatch.observe import import_file
@@ -111,29 +117,57 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="观测数据 CSV 或 X
     series = [parse_declare(d) for d in declare or []]
     try:
         report = import_file(_store(db), file, dry_run=dry_run, declare=series or None, region_default=region,
-                             sheet=sheet)
+                             sheet=sheet, encoding=encoding)
     except DataImportError as exc:
-        _print_problems(exc)
+        _print_problems(exc, problems)
+        if problems is not None:
+            _write_problems(problems, exc)
         raise
+    if problems is not None:
+        _write_problems(problems, None)
     print_import_report(report)
 
 
-def _print_problems(exc: DataImportError) -> None:
+# Problems listed on the terminal; the rest are counted, and --problems FILE writes them all.
+PROBLEMS_SHOWN = 50
+
+
+def _print_problems(exc: DataImportError, problems_file: Path | None) -> None:
+    """Every problem on a line of its own, whole (first PROBLEMS_SHOWN of them), on stderr."""
     if not exc.problems:
         return
-    table = Table(title=f"发现 {len(exc.problems)} 处问题（未写入任何数据）", title_justify="left")
-    for col in ("行", "列", "值", "问题"):
-        table.add_column(col)
-    for p in exc.problems:
-        table.add_row(str(p.row or ""), p.column or "", p.value or "", p.message)
-    Console(stderr=True).print(table)
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
+    err.print(f"发现 {len(exc.problems)} 处问题（未写入任何数据）：", markup=False)
+    for p in exc.problems[:PROBLEMS_SHOWN]:
+        err.print(f"  {p}", markup=False)
+    rest = len(exc.problems) - PROBLEMS_SHOWN
+    if rest > 0:
+        hint = f"全部问题已写入 {problems_file}" if problems_file else "用 --problems 文件.csv 可写出全部问题"
+        err.print(f"  ……另有 {rest} 处问题未显示（{hint}）", markup=False)
+
+
+def _write_problems(path: Path, exc: DataImportError | None) -> None:
+    """The full problem list as CSV (行,列,值,问题); a file-level error is one row; no problems, the header alone."""
+    rows: list[list[str]] = []
+    if exc is not None:
+        rows = [[str(p.row or ""), p.column or "", p.value or "", p.message] for p in exc.problems]
+        rows = rows or [["", "", "", str(exc)]]
+    try:
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["行", "列", "值", "问题"])
+            # The problem list quotes the user's cells: written inert, as every spreadsheet planwatch writes.
+            writer.writerows([[csv_text(cell) for cell in row] for row in rows])
+    except OSError as exc_io:
+        raise InputError(f"无法写入问题列表：{exc_io.strerror or exc_io}", file=str(path)) from exc_io
 
 
 def print_import_report(report, console: Console = console) -> None:
     """Rich summary of an ImportReport."""
     head = "检查通过（未写入）" if report.dry_run else "导入完成"
     layout = "宽表" if report.layout == "wide" else "长表"
-    console.print(f"[bold]{head}[/]：{report.file}（{layout}）")
+    encoding = f"，编码 {report.encoding}" if report.encoding else ""
+    console.print(f"[bold]{head}[/]：{escape(report.file)}（{layout}{encoding}）")
     table = Table(show_header=False)
     for label, value in (("读取行数", report.rows_read), ("数值个数", report.values), ("新增", report.inserted),
                          ("修订（保留旧值）", report.revised), ("未变", report.unchanged), ("跳过空行", report.skipped)):
@@ -142,9 +176,9 @@ def print_import_report(report, console: Console = console) -> None:
     if report.per_indicator:
         console.print("按指标：" + "，".join(f"{k} {v}" for k, v in report.per_indicator.items()), highlight=False)
     for item in report.no_value:
-        console.print(f"[yellow]无数值[/] 第 {item.row} 行：{item.message}", highlight=False)
+        console.print(f"[yellow]无数值[/] 第 {item.row} 行：{escape(item.message)}", highlight=False)
     for item in report.notes:
-        console.print(f"[cyan]说明[/] 第 {item.row} 行：{item.message}", highlight=False)
+        console.print(f"[cyan]说明[/] 第 {item.row} 行：{escape(item.message)}", highlight=False)
 
 
 @app.command("export")

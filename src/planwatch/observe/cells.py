@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -13,6 +14,9 @@ BELOW_PREFIXES = ("<=", "≤", "<", "低于", "小于", "不足", "不到", "不
 ABOVE_SUFFIXES = ("以上", "多", "余")
 BELOW_SUFFIXES = ("以下", "以内")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# Spellings of an infinite or undefined number (after NFKC, lower case, sign dropped). Excel's error
+# values (#N/A, #DIV/0!) are left to the ordinary rule: not a number, or a text where text is expected.
+NON_FINITE = {"inf", "infinity", "nan", "∞"}
 # Units whose values are ranks or labels rather than quantities.
 QUALITATIVE_UNITS = {"位次", "名次", "排名", "位", "名", "等级", "级", "定性", "文字", "-"}
 
@@ -25,6 +29,7 @@ class Reading:
     bound: Bound | None = None
     text: str | None = None
     percent: bool = False
+    non_finite: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -37,9 +42,18 @@ def normalise(text: str) -> str:
 
 
 def parse_number(text: str) -> float | None:
-    """A plain decimal number with optional thousands separators, or None."""
+    """A plain decimal number with optional thousands separators, or None (also for one too large: 1e309)."""
     t = text.replace(",", "").replace(" ", "")
-    return float(t) if NUMBER.match(t) else None
+    if not NUMBER.match(t):
+        return None
+    number = float(t)
+    return number if math.isfinite(number) else None
+
+
+def is_non_finite(text: str) -> bool:
+    """Whether a cell spells infinity or not-a-number (inf, -Infinity, NaN, 1e309, ∞): no figure can be."""
+    t = text.replace(",", "").replace(" ", "").lower().lstrip("+-")
+    return t in NON_FINITE or (bool(NUMBER.match(t)) and not math.isfinite(float(t)))
 
 
 def read_cell(raw: str) -> Reading:
@@ -56,12 +70,15 @@ def read_cell(raw: str) -> Reading:
     if bound is None:
         for suffixes, b in ((ABOVE_SUFFIXES, Bound.above), (BELOW_SUFFIXES, Bound.below)):
             for s in suffixes:
-                if body.endswith(s) and parse_number(body[: -len(s)].rstrip("%")) is not None:
+                head = body[: -len(s)].rstrip("%")
+                if body.endswith(s) and (parse_number(head) is not None or is_non_finite(head)):
                     body, bound = body[: -len(s)].strip(), b
                     break
             if bound:
                 break
     percent = body.endswith("%")
+    if is_non_finite(body.rstrip("%").strip()):
+        return Reading(text=text, non_finite=True)
     number = parse_number(body.rstrip("%").strip())
     if number is None:
         return Reading(text=text)

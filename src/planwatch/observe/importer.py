@@ -13,10 +13,16 @@ from planwatch.model import Series
 from planwatch.store import Store
 from planwatch.store.regions import region_names
 
-from .layout import is_wide, long_cells, wide_cells
+from .layout import header_problems, is_wide, long_cells, stray_cells, wide_cells
+from .limits import DEFAULT_LIMITS, ReadLimits
 from .rows import Context, check_row
 from .subjects import Subjects
 from .tables import Problem, read_table
+
+# A value longer than this is shown by its start and length (the message itself is never cut).
+SHOWN_VALUE_CHARS = 60
+# Problems quoted in the error message; all of them are in DataImportError.problems.
+SUMMARY_PROBLEMS = 3
 
 
 class ImportProblem(BaseModel):
@@ -30,8 +36,16 @@ class ImportProblem(BaseModel):
     def __str__(self) -> str:
         where = f"第 {self.row} 行" if self.row else "文件"
         col = f"，列 {self.column}" if self.column else ""
-        val = f"，值 “{self.value}”" if self.value not in (None, "") else ""
+        val = f"，值 “{self.shown_value}”" if self.value not in (None, "") else ""
         return f"{where}{col}{val}：{self.message}"
+
+    @property
+    def shown_value(self) -> str:
+        """The value as shown in a message: whole, or its start and its length when long."""
+        value = self.value or ""
+        if len(value) <= SHOWN_VALUE_CHARS:
+            return value
+        return f"{value[:SHOWN_VALUE_CHARS]}…（共 {len(value)} 个字符）"
 
 
 class ImportReport(BaseModel):
@@ -39,6 +53,7 @@ class ImportReport(BaseModel):
 
     file: str
     layout: str = Field("long", description="long / wide")
+    encoding: str | None = Field(None, description="The text encoding a CSV was read with (None for XLSX)")
     dry_run: bool = False
     rows_read: int = 0
     values: int = Field(0, description="Values read (a wide row holds several)")
@@ -57,20 +72,26 @@ def _problem(p: Problem) -> ImportProblem:
 
 
 def import_file(store: Store, path: str | Path, *, dry_run: bool = False, declare: list[Series] | None = None,
-                region_default: str | None = None, sheet: str | None = None,
-                plan_key: str | None = None) -> ImportReport:
-    """Import a CSV/XLSX of observations (long or wide form); DataImportError lists every problem."""
+                region_default: str | None = None, sheet: str | None = None, plan_key: str | None = None,
+                encoding: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> ImportReport:
+    """Import a CSV/XLSX of observations (long or wide form); DataImportError lists every problem.
+
+    ``encoding`` forces the text encoding of a CSV; ``limits`` bounds what a file may hold.
+    """
     path = Path(path)
-    table = read_table(path, sheet=sheet)
+    table = read_table(path, sheet=sheet, encoding=encoding, limits=limits)
     wide = is_wide(table.header)
+    header = [_problem(p) for p in header_problems(table.header)] + ([] if wide else _missing_columns(table.header))
+    if header:  # without these columns no row can be read: report the header alone
+        raise DataImportError(_summary(header), file=str(path), problems=header)
+    if not table.rows and not table.problems:
+        raise DataImportError(f"没有可导入的数据：文件只有表头，没有数据行（{_blank_rows(table.skipped)}未写入任何数据）",
+                              file=str(path))
     cells = wide_cells(table) if wide else long_cells(table)
-    report = ImportReport(file=str(path), layout="wide" if wide else "long", dry_run=dry_run,
-                          rows_read=len(table.rows) + len(table.problems), values=len(cells), skipped=table.skipped)
-    problems = [_problem(p) for p in table.problems]
-    if not wide:
-        missing = _missing_columns(table.header)
-        if missing:  # without these columns no row can be read: report the header alone
-            raise DataImportError(_summary(path, missing), file=str(path), problems=missing)
+    report = ImportReport(file=str(path), layout="wide" if wide else "long", encoding=table.encoding,
+                          dry_run=dry_run, rows_read=len(table.rows) + len(table.problems), values=len(cells),
+                          skipped=table.skipped)
+    problems = sorted((_problem(p) for p in table.problems + stray_cells(table, wide)), key=lambda p: p.row or 0)
     plan = store.plan(plan_key)
     try:
         return _import(store, path, plan, cells, report, problems, dry_run=dry_run, declare=declare,
@@ -114,7 +135,11 @@ def _import(store: Store, path: Path, plan, cells, report: ImportReport, problem
             first_seen[dup] = cell.row
             records.append(rec)
         if problems:
-            raise DataImportError(_summary(path, problems), file=str(path), problems=problems)
+            problems.sort(key=lambda p: p.row or 0)
+            raise DataImportError(_summary(problems), file=str(path), problems=problems)
+        if not records:
+            raise DataImportError(f"没有可导入的数据：{report.rows_read} 个数据行都既没有数值也没有备注（未写入任何数据）",
+                                  file=str(path))
         report.per_indicator = dict(Counter(r["indicator"] for r in records))
         if declare and not dry_run:
             store._declare(conn, declare)
@@ -158,7 +183,13 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _summary(path: Path, problems: list[ImportProblem]) -> str:
-    head = "；".join(str(p) for p in problems[:5])
-    more = f"；另有 {len(problems) - 5} 处问题" if len(problems) > 5 else ""
-    return f"{path.name} 有 {len(problems)} 处问题，未导入任何数据：{head}{more}"
+def _blank_rows(skipped: int) -> str:
+    return f"另有 {skipped} 个空行；" if skipped else ""
+
+
+def _summary(problems: list[ImportProblem]) -> str:
+    """The error message: how many problems, the first few whole, and how many more (all are in .problems)."""
+    head = "；".join(str(p) for p in problems[:SUMMARY_PROBLEMS])
+    rest = len(problems) - SUMMARY_PROBLEMS
+    more = f"；另有 {rest} 处问题（见问题列表）" if rest > 0 else ""
+    return f"有 {len(problems)} 处问题，未导入任何数据：{head}{more}"  # the error names the file already

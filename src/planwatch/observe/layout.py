@@ -11,9 +11,12 @@ import unicodedata
 from collections.abc import Set
 from dataclasses import dataclass, field
 
-from .tables import Table
+from .tables import Problem, Table
 
 FIELDS = ("indicator", "region", "year", "value", "unit", "source", "note", "vintage", "kind")
+# What each field is, said to the user (a column name of the file may be either spelling).
+FIELD_LABELS = {"indicator": "指标", "region": "地区", "year": "年份", "value": "数值", "unit": "单位", "source": "来源",
+                "note": "备注", "vintage": "口径版本", "kind": "数据类型"}
 
 ALIASES: dict[str, str] = {
     "indicator": "indicator", "indicator_no": "indicator", "indicator_id": "indicator", "no": "indicator",
@@ -46,12 +49,17 @@ def year_of_header(header: str) -> int | None:
 
 @dataclass
 class Cells:
-    """One value's cells by field, with the file's column names and the extra columns."""
+    """One value's cells by field, with the file's column names and the extra columns.
+
+    ``alternates`` holds, for a field that several columns stand for (``year`` and ``年份``), each
+    such column's name and non-empty text, so the row check can refuse them when they disagree.
+    """
 
     row: int
     text: dict[str, str]
     columns: dict[str, str]
     extra: dict[str, str] = field(default_factory=dict)
+    alternates: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def get(self, name: str) -> str:
         return self.text.get(name, "")
@@ -67,31 +75,69 @@ def is_wide(header: list[str]) -> bool:
 
 
 def classify_columns(header: list[str], *, known: dict[str, int] | None = None, skip: Set[int] = frozenset(),
-                     reserved: tuple[str, ...] = ()) -> tuple[dict[str, int], list[tuple[int, str]]]:
-    """Canonical column name → index for the first column of each name; the rest kept as extras."""
-    mapping = dict(known or {})
+                     reserved: tuple[str, ...] = ()) -> tuple[dict[str, list[int]], list[tuple[int, str]]]:
+    """Canonical column name → the indexes of its columns, in file order; the other named columns are extras."""
+    mapping = {name: [i] for name, i in (known or {}).items()}
     extras: list[tuple[int, str]] = []
     for i, h in enumerate(header):
         if i in skip:
             continue
         name = canonical(h)
-        if name and name not in mapping and name not in reserved:
-            mapping[name] = i
-        elif h:
-            extras.append((i, h))
+        if name and name not in reserved:
+            mapping.setdefault(name, []).append(i)
+        if h and (not name or name in reserved or mapping[name][0] != i):
+            extras.append((i, h))  # a second column of a field is kept as it is, too
     return mapping, extras
+
+
+def header_problems(header: list[str]) -> list[Problem]:
+    """Problems of the header alone: two year columns of one year in the wide form."""
+    by_year: dict[int, list[str]] = {}
+    for h in header:
+        year = year_of_header(h)
+        if year:
+            by_year.setdefault(year, []).append(h)
+    return [Problem(1, "、".join(names), None, f"列 {'、'.join(names)} 是同一年份（{year}）：每个年份只能有一列，请合并或删去其一")
+            for year, names in by_year.items() if len(names) > 1] if is_wide(header) else []
+
+
+def stray_cells(table: Table, wide: bool) -> list[Problem]:
+    """A problem for each row with text in a column that has no name (or beyond the header): its meaning is unknown."""
+    named = {i for i, h in enumerate(table.header) if h} | ({0} if wide else set())
+    out = []
+    for n, cells in table.rows:
+        stray = next((i for i, c in enumerate(cells) if c and i not in named), None)
+        if stray is None:
+            continue
+        if stray >= len(table.header):
+            message = (f"该行有 {len(cells)} 列，表头只有 {len(table.header)} 列：多出的单元格没有列名，无法确定含义"
+                       "（请补上列名或删去多出的内容）")
+        else:
+            message = "该列没有列名，但这一行在此列有内容：无法确定其含义（请补上列名或删去该内容）"
+        out.append(Problem(n, f"（第 {stray + 1} 列，无列名）", cells[stray], message))
+    return out
+
+
+def _cells(n: int, cells: list[str], mapping: dict[str, list[int]], header: list[str],
+           extras: list[tuple[int, str]]) -> Cells:
+    """The cells of one row: each field's first non-empty column, and every non-empty column of a shared field."""
+    text: dict[str, str] = {}
+    columns: dict[str, str] = {}
+    alternates: dict[str, list[tuple[str, str]]] = {}
+    for name, indexes in mapping.items():
+        filled = [i for i in indexes if cells[i]]
+        first = filled[0] if filled else indexes[0]
+        text[name], columns[name] = cells[first], header[first]
+        if len(filled) > 1:
+            alternates[name] = [(header[i], cells[i]) for i in filled]
+    extra = {h: cells[i] for i, h in extras if cells[i]}
+    return Cells(n, text, columns, extra, alternates)
 
 
 def long_cells(table: Table) -> list[Cells]:
     """Cells of a long-form table, one per row."""
     mapping, extras = classify_columns(table.header)
-    columns = {name: table.header[i] for name, i in mapping.items()}
-    out = []
-    for n, cells in table.rows:
-        text = {name: cells[i] for name, i in mapping.items()}
-        extra = {h: cells[i] for i, h in extras if cells[i]}
-        out.append(Cells(n, text, columns, extra))
-    return out
+    return [_cells(n, cells, mapping, table.header, extras) for n, cells in table.rows]
 
 
 def wide_cells(table: Table) -> list[Cells]:
@@ -100,14 +146,12 @@ def wide_cells(table: Table) -> list[Cells]:
     year_idx = {i for i, _h, _y in years}
     mapping, extras = classify_columns(table.header, known={WIDE_FIRST: 0}, skip=year_idx | {0},
                                        reserved=("year", "value"))
-    base_columns = {name: table.header[i] for name, i in mapping.items()}
     out = []
     for n, cells in table.rows:
-        text = {name: cells[i] for name, i in mapping.items()}
-        extra = {h: cells[i] for i, h in extras if cells[i]}
+        base = _cells(n, cells, mapping, table.header, extras)
         for i, h, y in years:
             if not cells[i]:
                 continue
-            out.append(Cells(n, dict(text, year=str(y), value=cells[i]), dict(base_columns, year=h, value=h),
-                             dict(extra)))
+            out.append(Cells(n, dict(base.text, year=str(y), value=cells[i]), dict(base.columns, year=h, value=h),
+                             dict(base.extra), dict(base.alternates)))
     return out

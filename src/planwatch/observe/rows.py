@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 from planwatch.model import ObservationKind, Plan
@@ -11,7 +12,7 @@ from planwatch.numbers import convert as convert_units
 from planwatch.vintages import vintage_named_in, vintage_rank
 
 from .cells import Reading, is_qualitative_unit, normalise, read_cell
-from .layout import Cells
+from .layout import FIELD_LABELS, Cells
 from .subjects import Subject, Subjects, unit_key
 from .tables import Problem
 
@@ -68,6 +69,7 @@ def check_row(cells: Cells, ctx: Context) -> RowResult:
         out.problems.append(Problem(cells.row, cells.column(name), cells.get(name) if value is None else value,
                                     message))
 
+    _refuse_disagreeing_columns(cells, ctx, out)
     subject = _subject(cells, ctx, problem)
     region = _region(cells, ctx, problem)
     year = _year(cells, ctx, problem)
@@ -95,6 +97,31 @@ def check_row(cells: Cells, ctx: Context) -> RowResult:
         "row_no": cells.row,
     }
     return out
+
+
+def _refuse_disagreeing_columns(cells: Cells, ctx: Context, out: RowResult) -> None:
+    """A problem for each field whose columns (year and 年份, two value columns) hold different things in this row."""
+    for name, filled in cells.alternates.items():
+        (first, text), *others = filled
+        for other, other_text in others:
+            if _same_meaning(name, text, ctx) != _same_meaning(name, other_text, ctx):
+                out.problems.append(Problem(cells.row, f"{first}、{other}", None,
+                                            f"列 {first}（“{text}”）与列 {other}（“{other_text}”）不一致：两列都是{FIELD_LABELS[name]}，"
+                                            "只能有一个值，请删去其中一列或改正"))
+                break
+
+
+def _same_meaning(name: str, text: str, ctx: Context) -> object:
+    """What a cell of a field means, for comparing two columns of one field: '1' and '地区生产总值' agree."""
+    if name == "indicator":
+        found = ctx.subjects.find(text)
+        return found.id if found else normalise(text)
+    if name == "year":
+        return normalise(text).removesuffix("年")
+    if name == "value":
+        reading = read_cell(text)
+        return (reading.value, reading.bound, reading.percent) if reading.numeric else normalise(text)
+    return normalise(text)
 
 
 def _subject(cells: Cells, ctx: Context, problem) -> Subject | None:
@@ -137,6 +164,9 @@ def _value_fields(cells: Cells, subject: Subject, reading: Reading, unit: str | 
     """value/bound/text/unit/kind of the record, converting to the subject's unit."""
     raw = cells.get("value")
     text_fields = {"value": None, "bound": None, "unit": unit}
+    if reading.non_finite:
+        problem("value", "不是有限的数值（无穷大或 NaN）：应为普通数字，如 7062.5")
+        return None
     if not raw:
         if not note:
             return None  # nothing at all: the caller counts the row as skipped
@@ -166,6 +196,9 @@ def _value_fields(cells: Cells, subject: Subject, reading: Reading, unit: str | 
                                      f"{subject.name}的目标为增速类（{target_unit}），该值为总量水平，按原单位 {unit} 记录"))
             return {**fields, "unit": unit, "kind": "level"}
         problem("unit", f"单位无法换算：{unit} 不能换算为指标单位 {target_unit}", unit)
+        return None
+    if not math.isfinite(converted):
+        problem("value", f"按单位 {unit} 换算为指标单位 {target_unit} 后数值溢出：请检查数值与单位")
         return None
     return {**fields, "value": float(f"{converted:.12g}"), "unit": target_unit,
             "kind": str(explicit or ObservationKind.level)}

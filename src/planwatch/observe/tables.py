@@ -1,17 +1,30 @@
-"""Reading an observation file (CSV or XLSX) into a header and numbered rows of text cells."""
+"""Reading an observation file (CSV or XLSX) into a header and numbered rows of text cells.
+
+Every bound of :mod:`.limits` is checked before or while reading, and every refusal names the
+file and the line, row or cell; nothing is read with a guessed encoding (see :mod:`.encoding`).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from planwatch.errors import DataImportError
+from planwatch.inert_cells import text_from_csv
 
-ENCODINGS = ("utf-8-sig", "gb18030")
+from .encoding import decode, first_control_character
+from .limits import DEFAULT_LIMITS, ReadLimits, megabytes
+from .xlsx import read_xlsx
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+CONTROL_NAMES = {"\x00": "NUL（空字符）", "\x1a": "SUB（文件结束符）"}
 
 
 @dataclass
@@ -32,25 +45,45 @@ class Table:
     rows: list[tuple[int, list[str]]]
     skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
+    encoding: str | None = None
 
 
-def read_table(path: Path, *, sheet: str | None = None) -> Table:
+def read_table(path: Path, *, sheet: str | None = None, encoding: str | None = None,
+               limits: ReadLimits = DEFAULT_LIMITS) -> Table:
     """The table of a CSV or XLSX file; a row shorter than the header is a problem (truncated file)."""
+    suffix = path.suffix.lower()
+    if suffix not in XLSX_SUFFIXES + TEXT_SUFFIXES:
+        raise DataImportError(f"不支持的文件类型 {path.suffix or '（无扩展名）'}：应为 .csv 或 .xlsx", file=str(path))
+    _check_file(path, limits)
+    if suffix in XLSX_SUFFIXES:
+        return _xlsx_table(path, sheet, limits)
+    decoded = decode(_read_bytes(path), str(path), encoding)
+    _refuse_control_characters(decoded.text, path)
+    rows = _csv_rows(decoded.text, path, "\t" if suffix == ".tsv" else ",", limits)
+    table = _table(path, rows)
+    table.encoding = decoded.encoding
+    return table
+
+
+def _check_file(path: Path, limits: ReadLimits) -> None:
     if not path.exists():
         raise DataImportError("文件不存在", file=str(path))
     if path.is_dir():
         raise DataImportError("这是一个目录，不是数据文件（CSV 或 XLSX）", file=str(path))
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        raw = _xlsx_rows(path, sheet)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        raw = _csv_rows(path, delimiter="\t" if suffix == ".tsv" else ",")
-    else:
-        raise DataImportError(f"不支持的文件类型 {path.suffix or '（无扩展名）'}：应为 .csv 或 .xlsx", file=str(path))
-    return _table(path, raw)
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        raise DataImportError(f"文件大小 {megabytes(size)}，超过上限 {megabytes(limits.file_bytes)}：请拆分为多个文件",
+                              file=str(path))
 
 
-def _table(path: Path, raw: list[list[str]]) -> Table:
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DataImportError(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from exc
+
+
+def _table(path: Path, raw: list[list[str]], *, pad: bool = False) -> Table:
     numbered = [(n, cells) for n, cells in enumerate(raw, start=1)]
     while numbered and not any(c.strip() for c in numbered[0][1]):
         numbered.pop(0)
@@ -65,38 +98,34 @@ def _table(path: Path, raw: list[list[str]]) -> Table:
         if not any(c.strip() for c in cells):
             table.skipped += 1
             continue
+        if pad:  # a spreadsheet row has no 'short' form: its missing cells are blank
+            cells = cells + [""] * (len(header) - len(cells))
         if len(cells) < len(header):
             table.problems.append(Problem(n, header[len(cells)], None,
                                           f"该行只有 {len(cells)} 列，表头有 {len(header)} 列：文件可能被截断"))
             continue
-        table.rows.append((n, [c.strip() for c in cells[: len(header)]] + [c.strip() for c in cells[len(header):]]))
+        table.rows.append((n, [c.strip() for c in cells]))
     return table
 
 
-def _decode(data: bytes, path: Path) -> str:
-    for enc in ENCODINGS:
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise DataImportError("无法识别文件编码：应为 UTF-8 或 GB18030", file=str(path))
+# ----------------------------------------------------------------------------- XLSX
 
 
-def _csv_rows(path: Path, delimiter: str) -> list[list[str]]:
-    try:
-        text = _decode(path.read_bytes(), path)
-    except OSError as exc:
-        raise DataImportError(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from exc
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        raise DataImportError(f"CSV 格式错误：{exc}（引号未闭合？文件可能被截断）", file=str(path)) from exc
+def _xlsx_table(path: Path, sheet: str | None, limits: ReadLimits) -> Table:
+    found, unsaved = read_xlsx(path, sheet, limits)
+    table = _table(path, [[cell_text(v) for v in row] for row in found.rows], pad=True)
+    header = table.header
+    table.problems += [Problem(row, header[col] if col < len(header) and header[col] else found.cell_name(row, col),
+                               None, message) for row, col, message in unsaved]
+    table.problems.sort(key=lambda p: p.row or 0)
+    return table
 
 
-def _cell_text(value) -> str:
+def cell_text(value: Any) -> str:
+    """A spreadsheet value as the text a person sees ('2021', '7062.5', '2024-01-31'); 'inf' stays 'inf'."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat()
@@ -105,20 +134,70 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> list[list[str]]:
-    from openpyxl import load_workbook
+# ----------------------------------------------------------------------------- CSV
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise DataImportError(f"无法打开 XLSX 文件（文件损坏或被截断）：{exc}", file=str(path)) from exc
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise DataImportError(f"没有名为 {sheet} 的工作表（有：{'、'.join(book.sheetnames)}）", file=str(path))
-        ws = book[sheet] if sheet is not None else book.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    width = max((len(r) for r in rows), default=0)
-    # Excel rows have no 'short' form: pad to the widest row so only real gaps count.
-    return [r + [""] * (width - len(r)) for r in rows]
+
+def _refuse_control_characters(text: str, path: Path) -> None:
+    at = first_control_character(text)
+    if at is None:
+        return
+    ch = text[at]
+    name = CONTROL_NAMES.get(ch, f"U+{ord(ch):04X}")
+    raise DataImportError(f"第 {text.count(chr(10), 0, at) + 1} 行含有控制字符 {name}：这不像文本表格"
+                          "（二进制文件？若是没有 BOM 的 UTF-16 文件，请另存为 UTF-8 或用 --encoding utf-16 指定）",
+                          file=str(path))
+
+
+def _csv_rows(text: str, path: Path, delimiter: str, limits: ReadLimits) -> list[list[str]]:
+    """The records of a CSV text, each checked against the limits; parse errors said with their line."""
+    reader = csv.reader(_lines(text, path, limits), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    cells = 0
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            raise DataImportError(_csv_error(str(exc), start, reader.line_num, delimiter, limits),
+                                  file=str(path)) from exc
+        cells += len(row)
+        _check_record(row, start, len(rows) + 1, cells, path, limits)
+        rows.append([text_from_csv(c) for c in row])  # drop the quote export puts before '=', '+', '-', '@'
+
+
+def _lines(text: str, path: Path, limits: ReadLimits) -> Iterator[str]:
+    for n, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > limits.line_chars:
+            raise DataImportError(f"第 {n} 行有 {len(line)} 个字符，超过上限 {limits.line_chars}："
+                                  "这不像逐行的表格数据", file=str(path))
+        yield line
+
+
+def _check_record(row: list[str], line: int, count: int, cells: int, path: Path, limits: ReadLimits) -> None:
+    if count > limits.rows:
+        raise DataImportError(f"第 {line} 行：文件超过上限 {limits.rows} 行，请拆分为多个文件", file=str(path))
+    if len(row) > limits.columns:
+        raise DataImportError(f"第 {line} 行有 {len(row)} 列，超过上限 {limits.columns} 列", file=str(path))
+    if cells > limits.cells:
+        raise DataImportError(f"第 {line} 行：文件超过上限 {limits.cells} 个单元格，请拆分为多个文件", file=str(path))
+    for i, cell in enumerate(row):
+        if len(cell) > limits.cell_chars:
+            raise DataImportError(f"第 {line} 行第 {i + 1} 列有 {len(cell)} 个字符，超过上限 {limits.cell_chars}"
+                                  "（Excel 单元格的上限）", file=str(path))
+
+
+def _csv_error(error: str, start: int, end: int, delimiter: str, limits: ReadLimits) -> str:
+    """The csv module's English error said in Chinese, with the line it is about."""
+    sep = "制表符" if delimiter == "\t" else f"“{delimiter}”"
+    if "unexpected end of data" in error:
+        return (f"第 {start} 行有一个以引号开始的字段，直到文件末尾（第 {end} 行）都没有结束引号："
+                "请检查该行的引号是否成对；字段中的引号应写成两个（\"\"）")
+    if "expected after" in error:
+        return (f"第 {end} 行：引号字段的结束引号后应紧跟分隔符{sep}或换行：字段中的引号应写成两个（\"\"），"
+                "或把整个字段用引号括起")
+    if "field larger than field limit" in error:
+        return (f"第 {start} 行起有一个单元格超过 {csv.field_size_limit()} 个字符（上限 {limits.cell_chars}）："
+                "可能是引号没有闭合，后面的行都并入了这个单元格")
+    return f"第 {start} 行：CSV 格式无法解析（{error}）"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -123,6 +124,8 @@ class Store:
         """Change one target (规划动态调整): a new plan version with the adjustment recorded."""
         if not reason or not reason.strip():
             raise StoreError("调整目标须说明原因（--reason）")
+        if not math.isfinite(new_value):
+            raise StoreError(f"调整后的目标值 {new_value} 不是有限的数值：应为普通数字，如 9000")
         plan = self.plan(plan_key)
         new = plans_db.adjusted_plan(plan, indicator_id, new_value=new_value, reason=reason, document=document,
                                      when=date, comparator=comparator)
