@@ -60,8 +60,10 @@ def bad_inputs(tmp_path, outline_path):
     empty.write_bytes(b"")
     binary = tmp_path / "plan.txt"  # a Word file renamed: only its bytes tell
     binary.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
-    word = tmp_path / "plan.docx"
+    word = tmp_path / "plan.odt"
     word.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
+    corrupt = tmp_path / "plan.docx"
+    corrupt.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
     prose = tmp_path / "letter.txt"
     prose.write_text("今天天气很好，我们去公园散步。\n", encoding="utf-8")
     broken_yaml = tmp_path / "plan.yaml"
@@ -69,14 +71,16 @@ def bad_inputs(tmp_path, outline_path):
     return {
         "empty": (["ingest", str(empty)], "文件为空"),
         "binary": (["ingest", str(binary)], "二进制"),
-        "unsupported format": (["ingest", str(word)], "不支持的规划文件格式 .docx"),
+        "unsupported format": (["ingest", str(word)], "不支持的规划文件格式 .odt"),
+        "corrupt word": (["ingest", str(corrupt)], "不是有效的 Word 文档"),
         "not a plan": (["ingest", str(prose)], "没有识别出任何规划内容"),
         "missing": (["ingest", str(tmp_path / "none.txt")], "文件不存在"),
         "invalid yaml": (["check", str(broken_yaml)], "YAML 格式错误"),
     }
 
 
-@pytest.mark.parametrize("case", ["empty", "binary", "unsupported format", "not a plan", "missing", "invalid yaml"])
+@pytest.mark.parametrize("case", ["empty", "binary", "unsupported format", "corrupt word", "not a plan", "missing",
+                                  "invalid yaml"])
 def test_bad_input_is_a_clear_message(case, tmp_path, outline_path, capsys):
     argv, message = bad_inputs(tmp_path, outline_path)[case]
     assert main(argv) == 1

@@ -31,9 +31,12 @@ def test_every_reader_declares_what_it_reads(reader):
     assert all(READERS[suffix] is reader for suffix in reader.suffixes)
 
 
-def test_text_is_the_first_format():
+FORMATS = ".txt（纯文本）、.docx（Word 文档）、.pdf（PDF 文档）、.html/.htm（网页）"
+
+
+def test_text_is_the_first_format_of_four():
     assert isinstance(READERS[".txt"], TextReader)
-    assert supported_formats() == ".txt（纯文本）"
+    assert supported_formats() == FORMATS
 
 
 def test_suffix_case_does_not_matter(tmp_path, outline_path, jiaxing_plan):
@@ -43,14 +46,14 @@ def test_suffix_case_does_not_matter(tmp_path, outline_path, jiaxing_plan):
     assert read_plan(path).indicators == jiaxing_plan.indicators
 
 
-@pytest.mark.parametrize("name, shown", [("plan.doc", ".doc"), ("plan.DOCX", ".docx"), ("plan", "（无扩展名）")])
+@pytest.mark.parametrize("name, shown", [("plan.doc", ".doc"), ("plan.ODT", ".odt"), ("plan", "（无扩展名）")])
 def test_unsupported_format_names_the_file_and_the_supported_formats(tmp_path, name, shown):
     path = tmp_path / name
     path.write_text("一、总则\n", encoding="utf-8")
     with pytest.raises(PlanFormatError) as info:
         read_document(path)
     assert info.value.file == str(path)
-    assert str(info.value) == f"{path}: 不支持的规划文件格式 {shown}（文件 {name}）；支持的格式：.txt（纯文本）"
+    assert str(info.value) == f"{path}: 不支持的规划文件格式 {shown}（文件 {name}）；支持的格式：{FORMATS}"
 
 
 def test_missing_file_is_reported_before_its_format(tmp_path):
@@ -72,7 +75,7 @@ def test_a_new_format_is_one_reader(tmp_path, monkeypatch):
     path = tmp_path / "plan.md"
     path.write_text("某市国民经济和社会发展第十四个五年规划纲要\n一、总则\n", encoding="utf-8")
     assert read_plan(path).meta.title == "某市国民经济和社会发展第十四个五年规划纲要"
-    assert supported_formats() == ".txt（纯文本）、.md/.markdown（Markdown）"
+    assert supported_formats() == f"{FORMATS}、.md/.markdown（Markdown）"
 
 
 def test_two_readers_cannot_claim_one_suffix():

@@ -36,6 +36,15 @@ class Document:
     sha256: str
     headers: dict[str, str] = field(default_factory=dict)
     header_lines: int = 0
+    # Where each line is in the original file, for a person looking for it (p.12, 段 431, 表2 第5行);
+    # empty for a text file, whose line numbers are the locations.
+    locations: list[str] = field(default_factory=list)
+
+    def location(self, number: int) -> str:
+        """Where a 1-based line is in the original file: p.12, 段 431, 表2 第5行, or 第 12 行 for text."""
+        if 0 < number <= len(self.locations) and self.locations[number - 1]:
+            return self.locations[number - 1]
+        return f"第 {number} 行"
 
     def line(self, number: int) -> str:
         """The normalised text of a 1-based line."""
@@ -124,3 +133,13 @@ def document_from_text(text: str, name: str, *, encoding: str = "utf-8", data: b
     digest = hashlib.sha256(data if data is not None else text.encode("utf-8")).hexdigest()
     return Document(name=name, lines=lines, raw=raw, encoding=encoding, sha256=digest, headers=headers,
                     header_lines=count)
+
+
+def document_from_lines(lines: list[str], locations: list[str], name: str, *, encoding: str = "",
+                        data: bytes | None = None) -> Document:
+    """A Document from lines a reader rebuilt from a richer format, each with its location in the file."""
+    if len(lines) != len(locations) or any(LINE_BREAK.search(line) for line in lines):
+        raise ValueError("every line needs one location and no line may hold a line break")
+    doc = document_from_text("\n".join(lines), name, encoding=encoding, data=data)
+    doc.locations = list(locations[: len(doc.lines)])
+    return doc

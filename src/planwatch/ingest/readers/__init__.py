@@ -13,11 +13,14 @@ from planwatch.errors import PlanFormatError
 
 from ..document import Document, checked_size
 from .base import Reader
+from .pdf import PdfReader
 from .text import TextReader
+from .webpage import HtmlReader
+from .word import DocxReader
 
 __all__ = ["READERS", "Reader", "read_document", "reader_for", "supported_formats"]
 
-KNOWN_READERS: tuple[Reader, ...] = (TextReader(),)
+KNOWN_READERS: tuple[Reader, ...] = (TextReader(), DocxReader(), PdfReader(), HtmlReader())
 
 
 def readers_by_suffix(readers: tuple[Reader, ...]) -> dict[str, Reader]:
