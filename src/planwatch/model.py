@@ -236,6 +236,7 @@ class Indicator(_Model):
     period_start: int | None = None
     period_end: int | None = None
     line: int
+    location: str | None = Field(None, description="Where a person finds it in the original file when that is not plain text (p.9 表2 第14行, 段 431)")
     line_end: int | None = None
     cells: list[str] = Field(default_factory=list, description="The row's cells as printed")
     group: str | None = Field(None, description="Group label of a two-level row (表1 城镇化率 over 常住/户籍)")
@@ -261,6 +262,7 @@ class ProseTarget(_Model):
     section: str | None = Field(None, description="Outline node id")
     section_title: str | None = None
     line: int
+    location: str | None = Field(None, description="Where a person finds it in the original file when that is not plain text (p.9 表2 第14行, 段 431)")
     quote: str = Field(description="The phrase as printed")
     indicator: str | None = Field(None, description="Id of a table indicator this matches, if any")
     base_year: int | None = Field(None, description="Year a relative target builds on (在2025年的基础上翻一番)")
@@ -277,6 +279,7 @@ class Achievement(_Model):
     year: int | None = None
     section: str | None = None
     line: int
+    location: str | None = Field(None, description="Where a person finds it in the original file when that is not plain text (p.9 表2 第14行, 段 431)")
     quote: str
 
 
@@ -298,6 +301,7 @@ class Project(_Model):
     investment_yi_yuan: float | None = Field(None, description="Total investment, 亿元")
     section: str | None = None
     line: int
+    location: str | None = Field(None, description="Where a person finds it in the original file when that is not plain text (p.9 表2 第14行, 段 431)")
     text: str = ""
     parts: list[ProjectPart] = Field(default_factory=list, description="Parts the description names separately")
 
@@ -317,6 +321,7 @@ class Programme(_Model):
     cumulative: bool = Field(False, description="累计: the investment is a total over the period")
     section: str | None = Field(None, description="Outline node id")
     line: int
+    location: str | None = Field(None, description="Where a person finds it in the original file when that is not plain text (p.9 表2 第14行, 段 431)")
     text: str = Field(description="The sentence stating the totals, as printed")
 
 
@@ -338,6 +343,7 @@ class Task(_Model):
     detail: str = Field("", description="As printed: the description under a works heading (十大工程), or the "
                                         "sentence a prose commitment is a clause of")
     line: int
+    location: str | None = Field(None, description="Where a person finds it in the original file when that is not plain text (p.9 表2 第14行, 段 431)")
     chapter: str | None = Field(None, description="Id of the chapter the task is in, e.g. '4'")
     section: str | None = Field(None, description="Id of the innermost heading (the box's own for box items)")
     confirmed: bool = Field(False, description="Counts as a task: box items do; a prose candidate once a person "
@@ -509,6 +515,7 @@ class Finding(_Model):
         None, description="The base-year value as now observed, where it differs from the plan's (census rebasing)")
     rebased_completion: float | None = Field(None, description="Completion measured from the rebased base value")
     derived: bool = Field(False, description="The figure judged was summed from the regions below, not reported")
+    location: str | None = Field(None, description="The indicator's place in the original file, when not plain text")
 
 
 class Assessment(_Model):

@@ -165,6 +165,13 @@ def outlook_label(outlook: Outlook | str | None) -> str:
     return OUTLOOK_LABELS[Outlook(outlook)] if outlook else ""
 
 
+def place_in_plan(line: int | None, location: str | None = None) -> str:
+    """Where a reader finds an item in the plan: the reader's location (p.9 表2 第14行) or 第458行."""
+    if location:
+        return location
+    return f"第{line}行" if line else ""
+
+
 def stale_note(data_year: int | None) -> str:
     """What a finding on old data says after its status: （按2021年数据）."""
     return f"（按{data_year}年数据）" if data_year else ""

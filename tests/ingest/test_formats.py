@@ -25,7 +25,7 @@ from .formats import blocks_of, build_docx, build_html, pdf_from_docx
 HAS_SOFFICE = shutil.which("soffice") is not None
 FORMATS = ["docx", "html", pytest.param("pdf", marks=[
     pytest.mark.libreoffice, pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed")])]
-LINE_FIELDS = {"line", "line_end"}
+LINE_FIELDS = {"line", "line_end", "location"}  # places differ by format by design
 
 
 @pytest.fixture(scope="session")
@@ -122,15 +122,31 @@ def test_prose_targets_projects_and_outline_are_the_texts(kind, outline_plans, j
 def test_lines_keep_a_location_a_person_can_find(kind, table_row, paragraph, outline_plans, outline_files):
     plan = outline_plans(kind)
     doc = read_document(outline_files[kind])
-    assert re.match(table_row, doc.location(next(i for i in plan.indicators if i.id == "T2-37").line))
+    grain = next(i for i in plan.indicators if i.id == "T2-37")
+    assert re.match(table_row, doc.location(grain.line))
     assert re.match(paragraph, doc.location(plan.targets[0].line))
     project = doc.location(plan.projects[0].line)
     assert project.endswith("段") and "专栏3" in project
+    # The plan keeps those places on its items, so reports and pages point into the file a person holds.
+    assert (grain.location, plan.targets[0].location, plan.projects[0].location) == \
+        (doc.location(grain.line), doc.location(plan.targets[0].line), project)
+    assert all(t.location for t in plan.tasks)
 
 
-def test_text_lines_are_their_own_location(jiaxing_document):
+def test_text_lines_are_their_own_location(jiaxing_document, jiaxing_plan):
     assert jiaxing_document.locations == []
     assert jiaxing_document.location(12) == "第 12 行"
+    assert all(i.location is None for i in jiaxing_plan.indicators)  # a .txt's line numbers are its places
+
+
+def test_a_report_points_into_the_word_file(outline_plans):
+    from planwatch.evaluate import evaluate
+    from planwatch.presentation.sentences import indicator_paragraph
+
+    plan = outline_plans("docx")
+    gdp = next(f for f in evaluate(plan, [], 2024).findings if f.indicator_id == "T2-1")
+    assert gdp.location and gdp.location.startswith("表2 第")
+    assert f"指标见规划纲要{gdp.location}" in indicator_paragraph(gdp, target_year=2025)
 
 
 # ---------------------------------------------------------------- hostile files

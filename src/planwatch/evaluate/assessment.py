@@ -397,6 +397,7 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
         "stale": old, "path": b.path, "base_year": b.base_year, "target_year": b.end_year,
         "vintage": vintage, "warning_level": level, "outlook": outlook, "rate_unit": m.rate_unit,
         "rebased_baseline": rebased, "rebased_completion": rebased_share, "derived": derived,
+        "location": ind.location,
     }) for (region, status, warning, actual, bound, ay, base, expected, target, completion, share, gap, required,
             observed, projection, py, ratio, cat, sources, text, old, vintage, level, outlook, rebased,
             rebased_share, derived) in rows]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planwatch.errors import PlanFormatError
-from planwatch.model import Indicator, Plan, ReviewFlag
+from planwatch.model import Achievement, Indicator, Plan, Programme, Project, ProseTarget, ReviewFlag, Task
 
 from .document import MAX_PLAN_BYTES, Document, checked_size, describe_lines, document_from_text
 from .indicators import indicators_from_tables
@@ -62,9 +62,22 @@ def plan_from_document(doc: Document) -> Plan:
                               file=doc.name)
     tasks = read_tasks(doc, outline, meta, skip_lines={p.line for p in projects})
     flags = collect_flags(indicator_flags, prose.targets, projects, outline.nodes)
-    return Plan(meta=meta, outline=outline.nodes, indicators=indicators, targets=prose.targets,
+    plan = Plan(meta=meta, outline=outline.nodes, indicators=indicators, targets=prose.targets,
                 projects=projects, achievements=prose.achievements, flags=flags, warnings=warnings,
                 tasks=tasks, programmes=read_programmes(doc, outline))
+    return with_locations(plan, doc)
+
+
+def with_locations(plan: Plan, doc: Document) -> Plan:
+    """The plan with each item's place in the original file (p.9 表2 第14行, 段 431) where the reader knows it:
+    a .docx, .pdf or .html is read into lines whose numbers nobody can find in the file itself."""
+    if not doc.locations:
+        return plan
+    placed: list[Indicator | ProseTarget | Achievement | Project | Programme | Task] = [
+        *plan.indicators, *plan.targets, *plan.achievements, *plan.projects, *plan.programmes, *plan.tasks]
+    for item in placed:
+        item.location = doc.location(item.line)
+    return plan
 
 
 def truncation_warnings(doc: Document, outline: Outline) -> list[str]:

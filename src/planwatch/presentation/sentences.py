@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from planwatch.figures import difference, fmt_number, fmt_share, target_with_unit, with_unit
 from planwatch.model import Finding, Status, TargetKind, observed_unit
-from planwatch.vocabulary import outlook_label, stale_note, status_label, warning_label
+from planwatch.vocabulary import outlook_label, place_in_plan, stale_note, status_label, warning_label
 
 # Statuses whose reason only the evaluator's explanation gives (no numbers to build sentences from),
 # and target kinds whose comparison the generic sentences do not describe.
@@ -157,7 +157,7 @@ def indicator_paragraph(
     if source_numbers:
         trace.append("数据来源" + "".join(f"[{n}]" for n in source_numbers))
     if f.line:
-        trace.append(f"指标见规划纲要第{f.line}行")
+        trace.append(f"指标见规划纲要{place_in_plan(f.line, f.location)}")
     if trace:
         text += "（" + "；".join(trace) + "）"
     return text

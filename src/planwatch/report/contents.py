@@ -130,6 +130,7 @@ class ProseRow:
     quote: str
     evidence: str
     has_data: bool
+    location: str | None = None  # the place in a .docx/.pdf/.html original (p.9, 段 431)
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class ProjectRow:
     line: int
     evidence: str
     has_data: bool
+    location: str | None = None  # the place in a .docx/.pdf/.html original (p.9, 段 431)
 
 
 @dataclass(frozen=True)

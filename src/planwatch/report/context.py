@@ -244,7 +244,7 @@ def _prose_rows(plan: Plan, observations: Sequence[Observation], rows_by_id: Map
         if t.qualifier:
             target_text += t.qualifier
         out.append(ProseRow(t.subject, target_text, t.year, t.section_title or t.section or "", t.line,
-                            t.quote, evidence, has))
+                            t.quote, evidence, has, t.location))
     return tuple(out)
 
 
@@ -260,7 +260,7 @@ def _project_rows(plan: Plan, observations: Sequence[Observation], book: SourceB
         match = next((o for code, o in latest.items() if code == p.name or (p.no and code == p.no)), None)
         evidence = _observation_evidence(match, book) if match else "暂无项目进展数据"
         out.append(ProjectRow(p.name, "，".join(figures) or p.text[:60], p.section or "", p.line, evidence,
-                              match is not None))
+                              match is not None, p.location))
     return tuple(out)
 
 
