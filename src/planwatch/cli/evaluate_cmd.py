@@ -8,13 +8,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from planwatch.evaluate import DEFAULT_METHOD, assess, evaluate_previous_plan, read_inputs
+from planwatch.evaluate import DEFAULT_METHOD, assess, chosen_plan, evaluate_previous_plan, read_inputs
 from planwatch.model import Assessment, Status
 from planwatch.presentation import FindingView, finding_views, status_counts
 from planwatch.store import open_store
 
 from . import json_output
-from .app import DbOption, MethodOption, RegionOption, app
+from .app import DbOption, MethodOption, PlanOption, RegionOption, app
 
 
 def wide_console() -> Console:
@@ -71,15 +71,17 @@ def evaluate_cmd(
     method: MethodOption = DEFAULT_METHOD,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出评估结果")] = False,
     previous_plan: Annotated[bool, typer.Option("--previous-plan", help="评估上一规划期（表1）的完成情况")] = False,
+    plan: PlanOption = None,
     db: DbOption = None,
 ) -> None:
     """评估规划指标进展：按指标、地区给出状态、完成进度与预警。"""
     store = open_store(db)
     if previous_plan:
-        assessment = evaluate_previous_plan(store.plan())
+        assessment = evaluate_previous_plan(store.plan(chosen_plan(store, plan)))
         final = True
     else:
-        assessment = assess(read_inputs(store), year=year, regions=[region] if region else None, method=method)
+        assessment = assess(read_inputs(store, plan), year=year, regions=[region] if region else None,
+                            method=method)
         final = assessment.final
     views = finding_views(assessment.findings, final=final)
     if as_json:

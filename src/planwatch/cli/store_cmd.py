@@ -17,6 +17,7 @@ from planwatch.inert_cells import csv_text
 from planwatch.vintages import vintage_label
 from planwatch.vocabulary import OBSERVATION_KIND_LABELS
 
+from . import json_output
 from .app import DbOption, app
 
 console = Console(soft_wrap=True)
@@ -53,6 +54,34 @@ def load_cmd(plan_yaml: Annotated[Path, typer.Argument(help="审核后的规划�
     console.print(f"已载入：{info.title}，第 {info.version} 版（键 {info.key}）")
     if info.adjustments:
         _print_adjustments(info.adjustments, title=f"本次记录目标调整 {len(info.adjustments)} 项")
+
+
+@app.command("plans")
+def plans_cmd(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+              db: DbOption = None) -> None:
+    """列出数据库中的规划（键、标题、地区、层级、规划期、版本数）。"""
+    rows = plan_rows(_store(db))
+    if as_json:
+        typer.echo(json_output.dumps(rows))
+        return
+    table = Table(title="已载入的规划", title_justify="left")
+    for label in ("键", "标题", "地区", "层级", "规划期", "版本"):
+        table.add_column(label, overflow="fold")
+    for r in rows:
+        period = f"{r['period_start'] or '?'}—{r['period_end'] or '?'}"
+        table.add_row(r["key"], r["title"], r["region"] or "", r["level"] or "", period, str(r["versions"]))
+    console.print(table)
+
+
+def plan_rows(store) -> list[dict]:
+    """Each stored plan as the `plans` command lists it (its latest version's metadata)."""
+    rows = []
+    for summary in store.plans():
+        meta = store.plan(summary.key).meta
+        rows.append({"key": summary.key, "title": summary.title, "region": summary.region, "level": meta.level,
+                     "period_start": meta.period_start, "period_end": meta.period_end,
+                     "versions": summary.versions, "latest_version": summary.latest_version})
+    return rows
 
 
 @app.command("regions")

@@ -12,7 +12,7 @@ from planwatch.model import Assessment
 from .assessment import check_year, evaluate, latest_data_year
 from .methods import METHODS, method_label
 from .previous import evaluate_previous_plan
-from .scope import DEFAULT_METHOD, Inputs, assess, read_inputs
+from .scope import DEFAULT_METHOD, Inputs, assess, chosen_plan, read_inputs
 from .settings import EvaluationSettings, settings_help
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
            "Inputs",
            "assess",
            "check_year",
+           "chosen_plan",
            "evaluate",
            "evaluate_previous_plan",
            "latest_data_year",

@@ -17,6 +17,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from planwatch.errors import EvaluationError
 from planwatch.model import Assessment, Plan
 from planwatch.store import Store
 
@@ -53,13 +54,25 @@ class Inputs:
         return [self.plan.meta.region] if self.plan.meta.region else None
 
 
-def read_inputs(store: Store) -> Inputs:
-    """The latest plan in the store, its current observations and the region tree.
+def chosen_plan(store: Store, asked: str | None = None) -> str | None:
+    """The key of the plan to judge: the one asked for; else the store's only plan (None). With several
+    plans and none asked for, an office could judge the wrong one unawares: stop and list them."""
+    if asked:
+        return asked
+    plans = store.plans()
+    if len(plans) > 1:
+        listed = "；".join(f"{p.key}（{p.title}）" for p in plans)
+        raise EvaluationError(f"数据库中有 {len(plans)} 个规划，请用 --plan 指定其中一个：{listed}")
+    return None
+
+
+def read_inputs(store: Store, plan_key: str | None = None) -> Inputs:
+    """The plan (``plan_key``, or the store's only one), its current observations and the region tree.
 
     Totals the plan's region lacks are summed from the regions directly below it (see :mod:`.aggregation`),
     so every surface judges and charts the same derived figures.
     """
-    plan = store.plan()
+    plan = store.plan(chosen_plan(store, plan_key))
     regions = store.regions()
     children = [r.name for r in regions if plan.meta.region and r.parent == plan.meta.region]
     frame = with_county_totals(plan, store.observation_frame(), children)

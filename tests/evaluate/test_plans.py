@@ -1,0 +1,90 @@
+"""Several plans in one store (issue 10, first step): list them, choose one by key, never judge one unawares.
+
+The 15th plan here is a transformed copy of the Jiaxing 14th outline (title, period 2026–2030, GDP target),
+as an office holding both plans in 2026 has them; its GDP keeps the id T2-1, so the GDP figures imported
+once serve both.
+"""
+
+import io
+import json
+from contextlib import redirect_stderr, redirect_stdout
+
+import pytest
+
+from planwatch.cli import main
+from planwatch.errors import EvaluationError
+from planwatch.evaluate import assess, read_inputs
+from planwatch.model import Observation
+from planwatch.store.plans import plan_key
+
+FIFTEENTH = "嘉兴市国民经济和社会发展第十五个五年规划纲要"
+
+
+def fifteenth_plan(plan):
+    """The 14th plan moved on five years: 2025 base, 2030 targets, GDP 12000亿元."""
+    meta = plan.meta.model_copy(update={"title": FIFTEENTH, "period_start": 2026, "period_end": 2030,
+                                        "base_year": 2025, "plan_number": 15})
+    indicators = []
+    for ind in plan.current_indicators():
+        moved = {"year": 2030, "base_year": 2025}
+        if ind.id == "T2-1":
+            moved |= {"value": 12000.0, "text": "12000"}
+        targets = [t.model_copy(update=moved) for t in ind.targets or [ind.target]]
+        base = ind.baseline.model_copy(update={"year": 2025} | ({"value": 8200.0} if ind.id == "T2-1" else {}))
+        indicators.append(ind.model_copy(update={"period_start": 2026, "period_end": 2030, "baseline": base,
+                                                 "target": targets[0], "targets": targets}))
+    return plan.model_copy(update={"meta": meta, "indicators": indicators, "flags": []})
+
+
+@pytest.fixture
+def two_plans(jiaxing_store, jiaxing_plan):
+    fifteenth = fifteenth_plan(jiaxing_plan)
+    jiaxing_store.load_plan(fifteenth, source="test")
+    jiaxing_store.add_observations([Observation(indicator="T2-1", region="嘉兴市", year=2026, value=8800.0, unit="亿元")])
+    return jiaxing_store, plan_key(jiaxing_plan), plan_key(fifteenth)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_plans_are_listed(two_plans):
+    store, fourteenth, fifteenth = two_plans
+    code, out, _ = run("plans", "--json", "--db", store.url)
+    rows = json.loads(out)
+    assert code == 0
+    assert [(r["key"], r["period_start"], r["period_end"], r["versions"]) for r in rows] == [
+        (fourteenth, 2021, 2025, 1), (fifteenth, 2026, 2030, 1)]
+    assert rows[1]["title"] == FIFTEENTH and rows[0]["region"] == "嘉兴市"
+
+
+def test_with_several_plans_and_none_chosen_the_command_stops_and_lists_them(two_plans):
+    store, fourteenth, fifteenth = two_plans
+    with pytest.raises(EvaluationError, match="数据库中有 2 个规划，请用 --plan 指定其中一个"):
+        read_inputs(store)
+    code, _, err = run("evaluate", "--db", store.url)
+    assert code == 1 and fourteenth in err and fifteenth in err and "Traceback" not in err
+
+
+def test_each_plan_is_judged_by_key_on_the_same_gdp_series(two_plans):
+    store, fourteenth, fifteenth = two_plans
+    # 14th, 2024: 7569.53 against 5509.5 → 9000 (as in the demo): 滞后.
+    old = {f.indicator_id: f for f in assess(read_inputs(store, fourteenth), year=2024).findings}
+    assert old["T2-1"].actual == 7569.53 and old["T2-1"].status == "lagging"
+    # 15th, 2026: 8800 against 8200 (2025) → 12000 (2030), geometric: completion ln(8800/8200)/ln(12000/8200)
+    # = 0.07062/0.38083 = 0.1854 against time 1/5 = 0.2 → within 5 points: 基本符合预期.
+    new = {f.indicator_id: f for f in assess(read_inputs(store, fifteenth), year=2026).findings}
+    assert new["T2-1"].actual == 8800.0 and new["T2-1"].completion == pytest.approx(0.18544, abs=1e-4)
+    assert new["T2-1"].status == "on_track"
+    code, out, _ = run("evaluate", "--plan", fifteenth, "--year", "2026", "--json", "--db", store.url)
+    gdp = next(r for r in json.loads(out) if r["indicator_id"] == "T2-1")
+    assert code == 0 and gdp["target"] == 12000.0 and gdp["status"] == "on_track"
+
+
+def test_an_unknown_key_lists_the_known_ones(two_plans):
+    store, fourteenth, _ = two_plans
+    code, _, err = run("evaluate", "--plan", "nowhere", "--db", store.url)
+    assert code == 1 and "没有键为 nowhere 的规划" in err and fourteenth in err
