@@ -175,3 +175,13 @@ def test_report_paragraph_says_the_rebased_base_and_a_derived_figure(city_plan, 
     assert "基期值现为71.3%，与规划基期值不同，按此计算已完成基期至目标距离的45.9%" in text
     summed = f.model_copy(update={"derived": True})
     assert "该实际值由下辖县（市、区）数据加总得出，非统计部门发布数" in indicator_paragraph(summed, target_year=2025)
+
+
+def test_the_planned_value_is_said_for_the_data_year(city_plan, kit):
+    from planwatch.presentation.sentences import indicator_paragraph
+
+    # A 2025 review on 2024 data: the path value compared is 2024's, 5509.5 × (9000/5509.5)^0.8 = 8158.62 —
+    # saying "2025年应达8158.62" would misstate the path (its 2025 value is the target, 9000).
+    f = kit.by_id(evaluate(city_plan, kit.frame_of(("T2-1", kit.CITY, 2024, 7569.5)), 2025))["T2-1"]
+    assert f.status == "likely_missed" and f.expected == pytest.approx(8158.62, abs=0.01)
+    assert "按规划路径2024年应达8158.62亿元" in indicator_paragraph(f, target_year=2025)

@@ -82,7 +82,7 @@ def expected_sentence(f: Finding) -> str:
     """The value the planned path asks for this year, against the actual."""
     if f.expected is None:
         return ""
-    text = f"按规划路径{f.year}年应达{with_unit(f.expected, observed_unit(f.kind, f.unit))}"
+    text = f"按规划路径{f.actual_year or f.year}年应达{with_unit(f.expected, observed_unit(f.kind, f.unit))}"
     if f.actual is not None:
         delta = f.actual - f.expected
         if abs(delta) < 1e-9:
