@@ -2,7 +2,7 @@
 
 Figures are built with ``matplotlib.figure.Figure`` (no pyplot state) and rendered
 deterministically: SVG with a fixed hash salt, no date, text as paths (so it shows without
-fonts); PNG without software metadata.
+fonts); PNG with nothing but the pixels and the resolution.
 """
 
 from __future__ import annotations
@@ -10,28 +10,36 @@ from __future__ import annotations
 import io
 import multiprocessing as mp
 import os
+import struct
 import threading
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import cast
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg", force=False)
 
 from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.text import Annotation
 from matplotlib.ticker import MaxNLocator
 
 from planwatch.figures import fmt_number
+from planwatch.presentation import ChartSeries
 from planwatch.vocabulary import status_colour
 
 from .contents import IndicatorRow, ReportContext
 from .fonts import cjk_font
 
 PNG_DPI = 150
+PNG_COMPRESSION = 3  # zlib level: higher levels cost more time than the bytes they save
 WORKERS_ENV = "PLANWATCH_REPORT_WORKERS"
 PARALLEL_FROM = 24  # charts; below this a process pool costs more than it saves
 PATH_COLOUR = "#90A4AE"
@@ -74,58 +82,110 @@ def chart_style():
 INDICATOR_SIZE = (6.4, 3.4)  # inches
 
 
-def indicator_figure(row: IndicatorRow, report_year: int, fig: Figure | None = None) -> Figure:
+class IndicatorCanvas:
+    """One indicator chart's figure, redrawn for each indicator: its artists are made once.
+
+    Building a figure (axes, ticks, lines, legend) cost about as much as drawing it; here an
+    indicator only sets data, texts and visibility. A chart's bytes do not depend on the charts
+    drawn before it (tests/report/test_speed_identity.py), so batches may run in any process.
+    """
+
+    def __init__(self) -> None:
+        self.figure = Figure(figsize=INDICATOR_SIZE, dpi=PNG_DPI)
+        FigureCanvasAgg(self.figure)  # kept: its renderer caches text sizes across charts
+        ax = self.axes = self.figure.add_subplot()
+        # Made in the order of the legend entries (legend order is the order of these artists).
+        (self.planned,) = ax.plot([], [], color=PATH_COLOUR, linestyle="--", marker=".", label="规划路径")
+        self.target_rate = ax.axhline(0, color=TARGET_COLOUR, linestyle=":", linewidth=1.2)
+        self.target_point = ax.scatter([0], [0], marker="*", s=120, color=TARGET_COLOUR, zorder=4)
+        (self.actual,) = ax.plot([], [], marker="o", linewidth=2, label="实际值")
+        (self.projection,) = ax.plot([], [], linestyle=(0, (4, 2)), linewidth=1.2, label="趋势推算")
+        self.expected = ax.scatter([0], [0], marker="D", s=28, color="#546E7A", zorder=3)
+        self.bounds: list[Annotation] = []
+        ax.set_xlabel("年份")
+        _integer_ticks(ax.xaxis)
+        ax.grid(axis="y", color="#E0E0E0", linewidth=0.6)
+        self.figure.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.28)
+
+    def draw(self, row: IndicatorRow, report_year: int) -> Figure:
+        """The figure showing ``row``: actual values by year, the planned path, the target, the projection."""
+        f, chart, ax = row.finding, row.chart, self.axes
+        colour = status_colour(row.status)
+        self._set_line(self.planned, chart.planned)
+        self._set_target(chart)
+        self._set_line(self.actual, [(p.year, p.value) for p in chart.actual], colour)
+        self._set_bounds(chart)
+        self._set_line(self.projection, chart.projection, colour)
+        self.expected.set_visible(f.expected is not None)
+        if f.expected is not None:
+            self.expected.set_offsets([(report_year, f.expected)])
+            self.expected.set_label(f"{report_year}年应达值")
+        no = f"{f.no}. " if f.no else ""
+        ax.set_title(f"{no}{f.indicator}（{row.cells['status']}）", fontsize=10)
+        ax.set_ylabel(chart.unit or "数值")
+        self._set_limits(chart)
+        self._set_legend()
+        return self.figure
+
+    @staticmethod
+    def _set_line(line: Line2D, points: Sequence[tuple[int, float]], colour: str | None = None) -> None:
+        line.set_data([p[0] for p in points], [p[1] for p in points])
+        line.set_visible(bool(points))
+        if colour is not None:
+            line.set_color(colour)
+
+    def _set_target(self, chart: ChartSeries) -> None:
+        """The target: a dotted level for a rate target, a star at the target year otherwise."""
+        rate = chart.target is not None and chart.target_is_rate
+        self.target_rate.set_visible(rate)
+        self.target_point.set_visible(chart.target is not None and not rate)
+        if chart.target is None:
+            return
+        target_year, target = chart.target
+        if rate:
+            self.target_rate.set_ydata([target, target])
+            self.target_rate.set_label(f"目标（{chart.target_text or fmt_number(target, chart.unit)}）")
+        else:
+            self.target_point.set_offsets([(target_year, target)])
+            self.target_point.set_label(f"{target_year}年目标")
+
+    def _set_bounds(self, chart: ChartSeries) -> None:
+        """'>' / '<' beside each bound value."""
+        for note in self.bounds:
+            note.remove()
+        # zorder just under 3: drawn under the expected-value marker (3) and the target star (4), as
+        # when the notes were made before those markers.
+        self.bounds = [self.axes.annotate(p.bound, (p.year, p.value), textcoords="offset points", xytext=(4, 4),
+                                          fontsize=8, zorder=2.9) for p in chart.actual if p.bound]
+
+    def _set_limits(self, chart: ChartSeries) -> None:
+        """Data limits from what is shown; x spans the plan period whatever is drawn."""
+        ax = self.axes
+        ax.relim(visible_only=True)
+        ax.set_autoscale_on(True)
+        ax.autoscale_view()
+        if chart.years is not None:  # a level line alone sets no x range
+            first = min([chart.years[0], *(p.year for p in chart.actual)])
+            ax.set_xlim(first - 0.5, chart.years[1] + 0.5)
+
+    def _set_legend(self) -> None:
+        ax = self.axes
+        if (old := ax.get_legend()) is not None:
+            old.remove()
+        shown = [a for a in (self.planned, self.target_rate, self.target_point, self.actual, self.projection,
+                             self.expected) if a.get_visible()]
+        if shown:
+            # Below the axes at a fixed place: 'best' placement and tight_layout cost more than drawing.
+            ax.legend(handles=shown, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5,
+                      frameon=False)
+
+
+def indicator_figure(row: IndicatorRow, report_year: int, canvas: IndicatorCanvas | None = None) -> Figure:
     """Actual values by year, the planned path, the target and the projection of one indicator.
 
-    Pass ``fig`` (of INDICATOR_SIZE) to draw into it afresh: reusing one figure keeps its canvas's
-    renderer, whose text-size cache then serves every chart (same bytes, ~10% less time).
+    Pass ``canvas`` to draw into it afresh (what a batch of charts does); without, a new figure.
     """
-    f = row.finding
-    if fig is None:
-        fig = Figure(figsize=INDICATOR_SIZE)
-    else:
-        fig.clear()
-    ax = fig.add_subplot()
-    chart = row.chart
-    colour = status_colour(row.status)
-    if chart.planned:
-        ax.plot([p[0] for p in chart.planned], [p[1] for p in chart.planned], color=PATH_COLOUR, linestyle="--",
-                marker=".", label="规划路径")
-    if chart.target is not None:
-        target_year, target = chart.target
-        if chart.target_is_rate:
-            ax.axhline(target, color=TARGET_COLOUR, linestyle=":", linewidth=1.2,
-                       label=f"目标（{chart.target_text or fmt_number(target, chart.unit)}）")
-        else:
-            ax.scatter([target_year], [target], marker="*", s=120, color=TARGET_COLOUR, zorder=4,
-                       label=f"{target_year}年目标")
-    if chart.actual:
-        ax.plot([p.year for p in chart.actual], [p.value for p in chart.actual], color=colour, marker="o", linewidth=2,
-                label="实际值")
-        for p in chart.actual:
-            if p.bound:
-                ax.annotate(p.bound, (p.year, p.value), textcoords="offset points", xytext=(4, 4), fontsize=8)
-    if chart.projection:
-        ax.plot([p[0] for p in chart.projection], [p[1] for p in chart.projection], color=colour,
-                linestyle=(0, (4, 2)), linewidth=1.2, label="趋势推算")
-    if f.expected is not None:
-        ax.scatter([report_year], [f.expected], marker="D", s=28, color="#546E7A", zorder=3,
-                   label=f"{report_year}年应达值")
-    no = f"{f.no}. " if f.no else ""
-    ax.set_title(f"{no}{f.indicator}（{row.cells['status']}）", fontsize=10)
-    ax.set_xlabel("年份")
-    ax.set_ylabel(chart.unit or "数值")
-    if chart.years is not None:  # the plan period, whatever is drawn (a level line alone sets no x range)
-        first = min([chart.years[0], *(p.year for p in chart.actual)])
-        ax.set_xlim(first - 0.5, chart.years[1] + 0.5)
-    _integer_ticks(ax.xaxis)
-    ax.grid(axis="y", color="#E0E0E0", linewidth=0.6)
-    handles, _ = ax.get_legend_handles_labels()
-    if handles:
-        # Below the axes at a fixed place: 'best' placement and tight_layout cost more than drawing.
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5, frameon=False)
-    fig.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.28)
-    return fig
+    return (canvas or IndicatorCanvas()).draw(row, report_year)
 
 
 def status_figure(ctx: ReportContext) -> Figure:
@@ -176,10 +236,50 @@ def render_svg(fig: Figure) -> str:
 
 
 def render_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
-    """The figure as PNG bytes without variable metadata."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
-    return buf.getvalue()
+    """The figure as an RGB PNG without variable metadata.
+
+    Drawn on the figure's Agg canvas (kept, with its text-size cache) rather than through savefig.
+    """
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    with _dpi(fig, dpi):
+        canvas.draw()
+        return png_bytes(np.asarray(canvas.buffer_rgba())[..., :3], dpi)
+
+
+def png_bytes(rgb: np.ndarray, dpi: int) -> bytes:
+    """An 8-bit RGB PNG of ``rgb`` (height × width × 3) with its resolution, and nothing else.
+
+    The figure is opaque, so no alpha channel; rows are stored unfiltered: on a chart (flat white,
+    thin lines, text) that compresses smaller than PIL's adaptive filters and three times faster.
+    """
+    height, width, _ = rgb.shape
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row starts with its filter type, 0 (none)
+    rows[:, 1:] = rgb.reshape(height, -1)
+    per_metre = round(dpi / 0.0254)
+    return b"".join([
+        b"\x89PNG\r\n\x1a\n",
+        _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),  # 8-bit RGB
+        _png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+        _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), PNG_COMPRESSION)),
+        _png_chunk(b"IEND", b""),
+    ])
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+@contextmanager
+def _dpi(fig: Figure, dpi: float) -> Iterator[None]:
+    """``fig`` at ``dpi`` for the duration (as savefig does)."""
+    original = fig.dpi
+    if original != dpi:
+        fig.dpi = dpi
+    try:
+        yield
+    finally:
+        if fig.dpi != original:
+            fig.dpi = original
 
 
 def _render(key: str, title: str, fig: Figure, svg: bool, png: bool) -> Chart:
@@ -189,10 +289,10 @@ def _render(key: str, title: str, fig: Figure, svg: bool, png: bool) -> Chart:
 def _render_rows(job: tuple[Sequence[IndicatorRow], int, bool, bool]) -> list[Chart]:
     """Charts of a batch of indicator rows (runs in a worker process for large reports)."""
     rows, year, svg, png = job
-    fig = Figure(figsize=INDICATOR_SIZE)
     with chart_style():
-        # Only rows with a chart key reach here (render_charts filters them).
-        return [_render(r.chart_key or "", r.finding.indicator, indicator_figure(r, year, fig), svg, png) for r in rows]
+        canvas = IndicatorCanvas()
+        # Only rows with a chart key reach here (build_charts filters them).
+        return [_render(r.chart_key or "", r.finding.indicator, canvas.draw(r, year), svg, png) for r in rows]
 
 
 def chart_workers(n_charts: int) -> int:

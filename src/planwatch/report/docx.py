@@ -15,11 +15,17 @@ from docx.document import Document as DocumentType
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.shape import CT_Inline
+from docx.parts.image import ImagePart
 from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
-from planwatch.vocabulary import status_fill
+from planwatch.vocabulary import place_in_plan, status_fill
 
 from .archive import stable_ooxml
 from .charts import Chart
@@ -372,15 +378,50 @@ def _twips(length: int) -> int:
     return round(Emu(length).pt * 20)
 
 
-def _picture(doc: DocumentType, chart: Chart | None, caption: str = "") -> None:
-    """The chart in a Figure paragraph, kept on one page with its caption."""
-    if chart is None or not chart.png:
-        return
-    figure = doc.add_paragraph(style="Figure")
-    figure.add_run().add_picture(io.BytesIO(chart.png), width=FIGURE_WIDTH)
-    if caption:
-        figure.paragraph_format.keep_with_next = True
-        doc.add_paragraph(caption, style="Caption")
+class _Pictures:
+    """Adds chart pictures to one document.
+
+    python-docx's ``add_picture`` hashes every image already in the package and searches the whole
+    document for the next shape id on each call, and naming a paragraph style looks it up among all
+    styles: quadratic, seconds for a report of 200 charts. Here each image is hashed once, shape ids
+    are counted (pictures are the only shapes, so the ids are the ones python-docx would give) and the
+    two style ids are looked up once.
+    """
+
+    def __init__(self, doc: DocumentType) -> None:
+        self.doc = doc
+        self._by_sha1: dict[str, tuple[str, Image]] = {}
+        self._next_shape_id = doc.part.next_id
+        self._figure_style = doc.styles["Figure"].style_id
+        self._caption_style = doc.styles["Caption"].style_id
+
+    def add(self, chart: Chart | None, caption: str = "") -> None:
+        """The chart in a Figure paragraph, kept on one page with its caption."""
+        if chart is None or not chart.png:
+            return
+        figure = self._paragraph(self._figure_style)
+        rid, image = self._image(chart.png)
+        cx, cy = image.scaled_dimensions(FIGURE_WIDTH, None)
+        figure.add_run()._r.add_drawing(CT_Inline.new_pic_inline(self._next_shape_id, rid, image.filename, cx, cy))
+        self._next_shape_id += 1
+        if caption:
+            figure.paragraph_format.keep_with_next = True
+            self._paragraph(self._caption_style).add_run(caption)
+
+    def _paragraph(self, style_id: str) -> Paragraph:
+        paragraph = self.doc.add_paragraph()
+        paragraph._p.style = style_id
+        return paragraph
+
+    def _image(self, png: bytes) -> tuple[str, Image]:
+        """The relationship id and image of ``png``, its part added on first use (same name as python-docx's)."""
+        image = Image.from_blob(png)
+        if image.sha1 not in self._by_sha1:
+            parts = self.doc.part.package.image_parts
+            part = ImagePart.from_image(image, PackURI(f"/word/media/image{len(parts) + 1}.{image.ext}"))
+            parts.append(part)
+            self._by_sha1[image.sha1] = (self.doc.part.relate_to(part, RT.IMAGE), image)
+        return self._by_sha1[image.sha1]
 
 
 def _chapter_heading(doc: DocumentType, n: int, title: str) -> None:
@@ -391,7 +432,7 @@ def _chapter_heading(doc: DocumentType, n: int, title: str) -> None:
         heading.paragraph_format.page_break_before = True
 
 
-def _summary(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart], n: int) -> None:
+def _summary(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart], pictures: _Pictures, n: int) -> None:
     _chapter_heading(doc, n, "总体情况")
     _paragraph(doc, ctx.summary_text)
     for note in ctx.notes:
@@ -405,8 +446,8 @@ def _summary(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart], n:
     for table in (ctx.by_category, ctx.by_attribute):
         body = [[name, *counts, total] for name, counts, total in (*table.rows, table.total_row())]
         _table(doc, [table.heading, *table.labels, "合计"], body)
-    _picture(doc, charts.get("status"), "图1 主要指标评估状态")
-    _picture(doc, charts.get("category"), "图2 分领域指标评估状态")
+    pictures.add(charts.get("status"), "图1 主要指标评估状态")
+    pictures.add(charts.get("category"), "图2 分领域指标评估状态")
 
 
 def _indicator_table(doc: DocumentType, rows: Sequence[IndicatorRow]) -> None:
@@ -416,7 +457,7 @@ def _indicator_table(doc: DocumentType, rows: Sequence[IndicatorRow]) -> None:
         c = r.cells
         source = "".join(f"[{n}]" for n in r.source_numbers)
         if r.finding.line:
-            source += f" 第{r.finding.line}行"
+            source += f" {place_in_plan(r.finding.line, r.finding.location)}"
         status = c["status"] + (f"（{c['warning']}）" if c["warning"] else "")
         body.append(
             [
@@ -436,7 +477,7 @@ def _indicator_table(doc: DocumentType, rows: Sequence[IndicatorRow]) -> None:
     _table(doc, headers, body, fills=fills)
 
 
-def _categories(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart], n: int) -> None:
+def _categories(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart], pictures: _Pictures, n: int) -> None:
     _chapter_heading(doc, n, "分领域指标评估")
     if not ctx.sections:
         _paragraph(doc, "没有可列出的指标评估结果。")
@@ -449,7 +490,7 @@ def _categories(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart],
             lead = p.add_run(f"{row.cells['no']}{'. ' if row.cells['no'] else ''}{row.finding.indicator}。")
             lead.bold = True
             p.add_run(row.paragraph)
-            _picture(doc, charts.get(row.chart_key) if row.chart_key else None)
+            pictures.add(charts.get(row.chart_key) if row.chart_key else None)
 
 
 def _warnings(doc: DocumentType, ctx: ReportContext, n: int) -> None:
@@ -497,7 +538,7 @@ def _final_extras(doc: DocumentType, ctx: ReportContext, n: int) -> None:
             doc,
             ["目标", "目标值", "年份", "出处", "完成情况"],
             [
-                [t.subject, t.target_text, t.year or "", f"{t.section}（第{t.line}行）", t.evidence]
+                [t.subject, t.target_text, t.year or "", f"{t.section}（{place_in_plan(t.line, t.location)}）", t.evidence]
                 for t in ctx.prose_targets
             ],
         )
@@ -508,7 +549,7 @@ def _final_extras(doc: DocumentType, ctx: ReportContext, n: int) -> None:
         _table(
             doc,
             ["项目", "规模", "出处", "进展"],
-            [[p.name, p.figures, f"{p.section}（第{p.line}行）", p.evidence] for p in ctx.projects],
+            [[p.name, p.figures, f"{p.section}（{place_in_plan(p.line, p.location)}）", p.evidence] for p in ctx.projects],
         )
     else:
         _paragraph(doc, "规划中未识别出带有规模数据的重大项目。")
@@ -568,9 +609,10 @@ def build_document(ctx: ReportContext, charts: dict[str, Chart]) -> DocumentType
     _title_page(doc, ctx)
     _page_number_footer(doc)
     doc.add_heading(ctx.title, level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pictures = _Pictures(doc)
     chapters = [
-        lambda n: _summary(doc, ctx, charts, n),
-        lambda n: _categories(doc, ctx, charts, n),
+        lambda n: _summary(doc, ctx, charts, pictures, n),
+        lambda n: _categories(doc, ctx, charts, pictures, n),
         lambda n: _warnings(doc, ctx, n),
         lambda n: _adjustments(doc, ctx, n),
     ]

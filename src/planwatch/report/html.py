@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from planwatch.vocabulary import STATUS_FILLS
+from planwatch.vocabulary import STATUS_FILLS, place_in_plan
 
 from .charts import Chart
 from .contents import ReportContext
@@ -17,13 +17,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.globals["place"] = place_in_plan
+    return env
 
 
 def render_html(ctx: ReportContext, charts: dict[str, Chart]) -> str:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -85,6 +85,20 @@ class Store:
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+
+    def data_version(self) -> tuple[int | str | None, ...]:
+        """A fingerprint of what evaluation reads, changed by every import, plan version, adjustment and
+        region edit: compare two, don't interpret one. One query of index lookups, plus the region rows
+        (edited in place, so only their content shows a change; a few thousand rows at most)."""
+        imports, versions, adjustments = schema.imports.c.id, schema.plan_versions.c.id, schema.target_adjustments.c.id
+        r = schema.regions.c
+        region_row = r.name + "|" + func.coalesce(r.parent, "") + "|" + func.coalesce(r.level, "")
+        parts = [select(func.max(imports)), select(func.count(imports)), select(func.max(schema.observations.c.id)),
+                 select(func.max(versions)), select(func.max(adjustments)), select(func.count(adjustments)),
+                 select(func.aggregate_strings(region_row, "\n"))]
+        with self.read() as conn:
+            *counters, regions = conn.execute(select(*(p.scalar_subquery() for p in parts))).one()
+        return (*counters, hashlib.sha256((regions or "").encode()).hexdigest()[:16])
 
     # ------------------------------------------------------------ plans
 

@@ -1,8 +1,9 @@
 """The data behind every page: one context function per page, shared by its HTML and JSON.
 
-A :class:`Dashboard` wraps an open store. It keeps a short-lived snapshot of the evaluation's
-inputs (:class:`planwatch.evaluate.Inputs`) and memoises assessments per (year, region, method)
-within a snapshot, so that a page and the chart data it fetches are judged on the same numbers.
+A :class:`Dashboard` wraps an open store. It keeps a snapshot of the evaluation's inputs
+(:class:`planwatch.evaluate.Inputs`) for as long as the store's data version holds, and the
+assessments made from it per (year, region, method), so that pages do not re-read or re-judge the
+store per request, and a page and the chart data it fetches are judged on the same numbers.
 Findings are judged by the one shared entry (:func:`planwatch.evaluate.assess`) and shown through
 the shared presentation (:class:`planwatch.presentation.FindingView`), as the CLI and reports do.
 """
@@ -10,10 +11,13 @@ the shared presentation (:class:`planwatch.presentation.FindingView`), as the CL
 from __future__ import annotations
 
 import dataclasses
+import gc
 import math
 import threading
 import time
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from planwatch.errors import EvaluationError, PlanwatchError
@@ -34,6 +38,8 @@ from planwatch.vintages import vintage_label
 from planwatch.vocabulary import STATUS_DEFINITIONS, attribute_label, status_colour, status_label
 
 from .settings import WebSettings
+
+T = TypeVar("T")
 
 
 class NotFoundError(PlanwatchError):
@@ -83,13 +89,18 @@ def status_entry(status: Status | str, *, final: bool = False) -> dict[str, str]
 # ---------------------------------------------------------------- snapshot and evaluation
 
 
-@dataclasses.dataclass
+# A burst of requests shares one look at the store's data version: at most one every so often.
+VERSION_CHECK_SECONDS = 1.0
+ASSESSMENTS_KEPT = 64  # (year, region, method) choices judged on the current data
+PAGES_KEPT = 256  # page contexts (a page and its choice) built from the current data
+
+
+@dataclasses.dataclass(frozen=True)
 class Snapshot:
-    """The evaluation's inputs as read at one moment, with the assessments made from them."""
+    """The evaluation's inputs as of one data version of the store."""
 
     inputs: Inputs
-    loaded_at: float
-    assessments: dict[tuple[int, str, str], Assessment] = dataclasses.field(default_factory=dict)
+    version: tuple[int | str | None, ...]
 
     @property
     def plan(self) -> Plan:
@@ -97,40 +108,136 @@ class Snapshot:
         return self.inputs.plan
 
 
+class Memo:
+    """Values computed from one snapshot, least recently used dropped beyond ``size``.
+
+    Keys carry the snapshot's version, so a value computed on older data is never served for newer.
+    Each key is computed once: requests asking for it meanwhile wait for that result.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict[tuple, Any] = OrderedDict()
+        self._pending: dict[tuple, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, snap: Snapshot, key: tuple, compute: Callable[[], T]) -> T:
+        """The value of ``key`` on ``snap``: remembered, or computed now."""
+        full = (snap.version, *key)
+        with self._lock:
+            if full in self._values:
+                self._values.move_to_end(full)
+                return self._values[full]
+            pending = self._pending.setdefault(full, threading.Lock())
+        with pending:
+            with self._lock:
+                if full in self._values:  # computed by the request this one waited for
+                    return self._values[full]
+            try:
+                value = compute()
+                with self._lock:
+                    self._values[full] = value
+                    while len(self._values) > self.size:
+                        self._values.popitem(last=False)
+            finally:  # a failed computation is tried again by the next request
+                with self._lock:
+                    self._pending.pop(full, None)
+        return value
+
+    def keep_only(self, snap: Snapshot) -> None:
+        """Forget the values of other versions (their data is gone)."""
+        with self._lock:
+            for key in [k for k in self._values if k[0] != snap.version]:
+                del self._values[key]
+
+
 class Dashboard:
-    """An open store, with the snapshot and evaluations the pages are built from."""
+    """An open store, with the snapshot and evaluations the pages are built from.
+
+    Inputs are re-read only when the store's data version (:meth:`Store.data_version`) changes: an
+    import, a plan version, an adjustment or a region edit. The version is looked at no more than
+    once every ``min(cache_seconds, VERSION_CHECK_SECONDS)``, so a write shows within that time and
+    a burst of requests costs one cheap query, not a read of the whole store each.
+    """
 
     def __init__(self, store: Store, settings: WebSettings):
         self.store = store
         self.settings = settings
-        self._snapshot: Snapshot | None = None
-        self._lock = threading.RLock()
+        # The snapshot and when the version was last looked at, replaced together.
+        self._current: tuple[Snapshot | None, float] = (None, -math.inf)
+        self._refresh = threading.Lock()  # one request at a time looks at the version and re-reads
+        self.assessments = Memo(ASSESSMENTS_KEPT)
+        self.pages = Memo(PAGES_KEPT)
 
     def snapshot(self) -> Snapshot:
-        """The current snapshot, re-read from the store once it is older than cache_seconds."""
-        with self._lock:
-            snap = self._snapshot
-            if snap is None or time.monotonic() - snap.loaded_at >= self.settings.cache_seconds:
-                snap = Snapshot(read_inputs(self.store), time.monotonic())
-                self._snapshot = snap
-            return snap
+        """The inputs as of the store's data version, looked at no more than once an interval.
+
+        While one request looks (or re-reads after a write), the others are answered from the snapshot
+        in hand rather than queued behind it: a long import holding the database must not stall pages.
+        """
+        snap, checked_at = self._current
+        if snap is not None:
+            if time.monotonic() - checked_at < self._check_interval() or not self._refresh.acquire(blocking=False):
+                return snap
+        else:
+            self._refresh.acquire()
+        try:
+            return self._refreshed()
+        finally:
+            self._refresh.release()
+
+    def _refreshed(self) -> Snapshot:
+        snap, checked_at = self._current
+        started = time.monotonic()
+        if snap is not None and started - checked_at < self._check_interval():
+            return snap  # looked at by the request this one waited for
+        # The version is read before the inputs: a write between the two makes the next look read
+        # again; older inputs are never kept under a newer version.
+        version = self.store.data_version()
+        if snap is None or snap.version != version:
+            first = snap is None
+            snap = Snapshot(read_inputs(self.store), version)
+            self.assessments.keep_only(snap)
+            self.pages.keep_only(snap)
+            if first:
+                freeze_long_lived()
+        self._current = (snap, started)
+        return snap
+
+    def _check_interval(self) -> float:
+        return min(self.settings.cache_seconds, VERSION_CHECK_SECONDS)
 
     def assessment(self, snap: Snapshot, choice: Choice) -> Assessment:
-        """The plan judged for the chosen year, region and method (memoised within the snapshot)."""
-        key = (choice.year, choice.region, choice.method)
-        with self._lock:
-            cached = snap.assessments.get(key)
-        if cached is None:
-            cached = assess(snap.inputs, year=choice.year, regions=[choice.region], method=choice.method)
-            with self._lock:
-                snap.assessments[key] = cached
-        return cached
+        """The plan judged for the chosen year, region and method (kept while the data version holds)."""
+        return self.assessments.get(snap, (choice.year, choice.region, choice.method), lambda: assess(
+            snap.inputs, year=choice.year, regions=[choice.region], method=choice.method))
+
+    def page(self, snap: Snapshot, key: tuple, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """A page's context, built once per data version; a fresh top level, nested parts shared (read-only)."""
+        return dict(self.pages.get(snap, key, build))
 
     def views(self, snap: Snapshot, choice: Choice) -> list[FindingView]:
         """The chosen region's findings in plan order, as every surface shows them."""
         assessment = self.assessment(snap, choice)
         mine = [f for f in assessment.findings if f.region == choice.region]
         return finding_views(plan_order(snap.plan, mine), final=assessment.final)
+
+
+_frozen = threading.Event()
+
+
+def freeze_long_lived() -> None:
+    """Once per process, move what is alive now (modules, the app, the first snapshot) out of the
+    garbage collector's sight.
+
+    A server process holds ~200,000 such objects; every full collection walked them all, ~120 ms in
+    which no request is answered: that pause was the dashboard's p95 under 20 clients
+    (bench/web_load.py). Garbage is collected first, so none is kept; later garbage is collected as usual.
+    """
+    if not _frozen.is_set():
+        _frozen.set()
+        gc.collect()
+        gc.freeze()
 
 
 def period_years(plan: Plan) -> list[int]:
@@ -179,7 +286,12 @@ def resolve_choice(dash: Dashboard, snap: Snapshot, year: int | None, region: st
 
 def plan_context(dash: Dashboard) -> dict[str, Any]:
     """The plan's metadata and its indicators with their targets (/api/plan)."""
-    plan = dash.snapshot().plan
+    snap = dash.snapshot()
+    return dash.page(snap, ("plan",), lambda: plan_content(snap.plan))
+
+
+def plan_content(plan: Plan) -> dict[str, Any]:
+    """What /api/plan shows of ``plan``."""
     current = plan.current_indicators()
     return {
         "meta": as_record(plan.meta),
@@ -208,7 +320,8 @@ def indicator_record(ind: Indicator) -> dict[str, Any]:
 def regions_context(dash: Dashboard) -> dict[str, Any]:
     """The region tree and the names that can be chosen (/api/regions)."""
     snap = dash.snapshot()
-    return {"regions": [as_record(r) for r in dash.store.regions()], "choices": snap.inputs.region_names}
+    return dash.page(snap, ("regions",), lambda: {"regions": [as_record(r) for r in dash.store.regions()],
+                                                  "choices": snap.inputs.region_names})
 
 
 def page_header(dash: Dashboard, snap: Snapshot, choice: Choice, final: bool) -> dict[str, Any]:
@@ -233,6 +346,11 @@ def dashboard_context(dash: Dashboard, year: int | None = None, region: str | No
     """Everything on the dashboard: summary cards, findings in plan order, chart data."""
     snap = dash.snapshot()
     choice = resolve_choice(dash, snap, year, region, method)
+    return dash.page(snap, ("dashboard", choice), lambda: dashboard_content(dash, snap, choice))
+
+
+def dashboard_content(dash: Dashboard, snap: Snapshot, choice: Choice) -> dict[str, Any]:
+    """The dashboard of ``choice`` on ``snap``."""
     views = dash.views(snap, choice)
     final = dash.assessment(snap, choice).final
     rows = [finding_row(v, choice) for v in views]
@@ -284,11 +402,15 @@ def indicator_context(dash: Dashboard, key: str, year: int | None = None, region
                       method: str | None = None) -> dict[str, Any]:
     """One indicator: its targets, this year's findings, observations with revisions, chart."""
     snap = dash.snapshot()
-    plan = snap.plan
-    ind = plan.indicator(key)
+    ind = snap.plan.indicator(key)
     if ind is None:
         raise NotFoundError(f"未找到指标：{key}")
     choice = resolve_choice(dash, snap, year, region, method)
+    return dash.page(snap, ("indicator", ind.id, choice), lambda: indicator_content(dash, snap, ind, choice))
+
+
+def indicator_content(dash: Dashboard, snap: Snapshot, ind: Indicator, choice: Choice) -> dict[str, Any]:
+    """The page of indicator ``ind`` for ``choice`` on ``snap``."""
     final = dash.assessment(snap, choice).final
     views = [v for v in dash.views(snap, choice) if v.finding.indicator_id == ind.id]
     return {
