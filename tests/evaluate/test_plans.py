@@ -88,3 +88,19 @@ def test_an_unknown_key_lists_the_known_ones(two_plans):
     store, fourteenth, _ = two_plans
     code, _, err = run("evaluate", "--plan", "nowhere", "--db", store.url)
     assert code == 1 and "没有键为 nowhere 的规划" in err and fourteenth in err
+
+
+def test_report_and_dashboard_take_the_plan_key(two_plans, tmp_path):
+    store, fourteenth, fifteenth = two_plans
+    code, _, err = run("report", "--kind", "annual", "--format", "html", "-o", str(tmp_path), "--db", store.url)
+    assert code == 1 and "请用 --plan 指定" in err
+    code, out, _ = run("report", "--kind", "annual", "--year", "2026", "--format", "html", "-o", str(tmp_path),
+                       "--plan", fifteenth, "--db", store.url)
+    assert code == 0 and "2026" in out
+    html = next(tmp_path.glob("*2026*.html")).read_text(encoding="utf-8")
+    assert FIFTEENTH in html and "8800" in html
+    code, out, _ = run("serve", "--db", store.url, "--plan", fourteenth, "--get", "/api/findings?year=2024")
+    gdp = next(r for r in json.loads(out)["findings"] if r["indicator_id"] == "T2-1")
+    assert code == 0 and gdp["target"] == 9000.0 and gdp["actual"] == 7569.53
+    code, out, _ = run("serve", "--db", store.url, "--get", "/api/findings")
+    assert "请用 --plan 指定" in out + _

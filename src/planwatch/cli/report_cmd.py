@@ -10,7 +10,7 @@ from rich.console import Console
 
 from planwatch.evaluate import DEFAULT_METHOD
 
-from .app import DbOption, MethodOption, RegionOption, app
+from .app import DbOption, MethodOption, PlanOption, RegionOption, app
 
 
 @app.command("report")
@@ -21,6 +21,7 @@ def report(
     formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：docx,html,xlsx")] = "docx,html,xlsx",
     method: MethodOption = DEFAULT_METHOD,
     region: RegionOption = None,
+    plan: PlanOption = None,
     db: DbOption = None,
 ) -> None:
     """生成评估报告（Word、HTML、Excel），打印写出的文件路径。"""
@@ -31,7 +32,7 @@ def report(
     from planwatch.store import open_store
 
     store = open_store(db)
-    paths = build_reports(store, kind, year, out, chosen, method=method, region=region)
+    paths = build_reports(store, kind, year, out, chosen, method=method, region=region, plan_key=plan)
     console = Console(highlight=False)
     console.print(f"已生成 {len(paths)} 个报告文件：")
     for path in paths:

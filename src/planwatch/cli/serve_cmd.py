@@ -23,6 +23,7 @@ def serve(
     db: Annotated[str | None, typer.Option("--db", help=setting_help("db"))] = None,
     host: Annotated[str, typer.Option("--host", help=setting_help("host"))] = setting_default("host"),
     port: Annotated[int, typer.Option("--port", help=setting_help("port"))] = setting_default("port"),
+    plan: Annotated[str | None, typer.Option("--plan", help=setting_help("plan"))] = None,
     title: Annotated[str | None, typer.Option("--title", help=setting_help("title"))] = None,
     region: Annotated[str | None, typer.Option("--region", help=setting_help("region"))] = None,
     year: Annotated[int | None, typer.Option("--year", help=setting_help("year"))] = None,
@@ -38,7 +39,7 @@ def serve(
     from planwatch.web import create_app
 
     hosts = [*setting_default("allowed_hosts"), *allow_host] if allow_host else None
-    given = {"db": db, "host": host, "port": port, "title": title, "region": region, "year": year, "method": method,
+    given = {"db": db, "host": host, "port": port, "plan": plan, "title": title, "region": region, "year": year, "method": method,
              "allowed_hosts": hosts}
     settings = build_settings({k: v for k, v in given.items() if v is not None})
     web_app = create_app(settings)

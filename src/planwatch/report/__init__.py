@@ -60,12 +60,12 @@ def checked_kind(kind: str) -> str:
 
 
 def _context(source: Store | ReportInputs | ReportContext, kind: str, year: int | None, method: str | None,
-             region: str | None) -> ReportContext:
+             region: str | None, plan_key: str | None = None) -> ReportContext:
     if isinstance(source, ReportContext):
         return source
     if isinstance(source, ReportInputs):
         return source.context(kind, region)
-    return context_from_store(source, kind, year, method, region)
+    return context_from_store(source, kind, year, method, region, plan_key=plan_key)
 
 
 def checked_formats(formats: Iterable[str]) -> tuple[str, ...]:
@@ -118,9 +118,12 @@ def build_reports(
     *,
     method: str | None = None,
     region: str | None = None,
+    plan_key: str | None = None,
 ) -> list[Path]:
-    """Build the ``kind`` report for ``year`` in each format into ``out_dir``; return the paths."""
+    """Build the ``kind`` report for ``year`` in each format into ``out_dir``; return the paths.
+
+    ``plan_key`` chooses the plan of a store holding several (see :func:`planwatch.evaluate.chosen_plan`)."""
     checked_kind(kind)
     chosen = checked_formats(formats)
-    ctx = _context(source, kind, year, method, region)
+    ctx = _context(source, kind, year, method, region, plan_key)
     return write_report_files(ctx, Path(out_dir), chosen)

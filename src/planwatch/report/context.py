@@ -432,14 +432,14 @@ def _missing_notes(plan: Plan, rows: Sequence[IndicatorRow], regional_obs: Seque
 
 
 def context_from_store(store: Store, kind: str, year: int | None = None, method: str | None = None,
-                       region: str | None = None) -> ReportContext:
+                       region: str | None = None, *, plan_key: str | None = None) -> ReportContext:
     """Read the store, evaluate the report's year for one region through the shared entry, build the context."""
-    inputs = read_inputs(store)
+    inputs = read_inputs(store, plan_key)
     plan = inputs.plan
     year = report_year(kind, year, plan.meta.period_start, plan.meta.period_end, inputs.default_year)
     regions = [region] if region else inputs.default_regions()
     assessment = assess(inputs, year=year, regions=regions, method=method or DEFAULT_METHOD)
     chosen = region or plan.meta.region or (regions[0] if regions else "")
     previous = evaluate_previous_plan(plan) if kind == "final" else None
-    return build_context(plan, assessment, store.observations(region=chosen or None), store.adjustments(), kind,
+    return build_context(plan, assessment, store.observations(region=chosen or None), store.adjustments(plan_key), kind,
                          previous=previous, points=observed_points(inputs.frame, chosen), region=chosen)

@@ -196,7 +196,7 @@ class Dashboard:
         version = self.store.data_version()
         if snap is None or snap.version != version:
             first = snap is None
-            snap = Snapshot(read_inputs(self.store), version)
+            snap = Snapshot(read_inputs(self.store, self.settings.plan), version)
             self.assessments.keep_only(snap)
             self.pages.keep_only(snap)
             if first:
