@@ -46,7 +46,7 @@ class WebSettings(BaseModel):
     host: str = Field("127.0.0.1", description="监听地址")
     port: int = Field(8000, ge=0, le=65535, description="监听端口")
     cache_seconds: float = Field(
-        30.0, ge=0, description="数据快照缓存秒数（0 表示每个请求都重新读取数据库）"
+        30.0, ge=0, description="检查数据是否更新的最长间隔秒数（实际不超过 1 秒；数据有导入、调整等变化时才重新读取；0 表示每个请求都检查）"
     )
     allowed_hosts: list[str] = Field(
         default_factory=default_allowed_hosts,
