@@ -14,6 +14,8 @@ router = APIRouter(prefix="/api", tags=["api"])
 YEAR = Query(None, description="评估年份（默认为有数据的最近年份）")
 REGION = Query(None, description="地区（默认为规划所属地区）")
 METHOD = Query(None, description="评估方法（elapsed_time / open_sdg / unsd）")
+MATCHING = Query(None, max_length=100, description="只列出名称包含该文字的地区（规划所属地区在前）")
+LIMIT = Query(None, ge=1, le=1000, description="最多列出的地区数")
 
 
 @router.get("/plan")
@@ -37,6 +39,7 @@ def get_indicator(key: str, year: int | None = YEAR, region: str | None = REGION
 
 
 @router.get("/regions")
-def get_regions(dash: Dashboard = Depends(dashboard)) -> dict[str, Any]:
-    """The region tree and the regions that can be chosen."""
-    return regions_context(dash)
+def get_regions(q: str | None = MATCHING, limit: int | None = LIMIT, dash: Dashboard = Depends(dashboard)) -> dict[str, Any]:
+    """The region tree and the regions that can be chosen; with ``q``, those whose name contains it
+    (the plan's own region first, then names starting with it), at most ``limit``."""
+    return regions_context(dash, q, limit)

@@ -317,11 +317,59 @@ def indicator_record(ind: Indicator) -> dict[str, Any]:
     return rec
 
 
-def regions_context(dash: Dashboard) -> dict[str, Any]:
-    """The region tree and the names that can be chosen (/api/regions)."""
+# Up to this many regions the pages offer a <select> of them all; beyond it (a province, the nation)
+# a search box whose suggestions come from /api/regions?q=…: 3,000 <option>s made every page ~100 KiB.
+REGION_SELECT_MAX = 50
+REGION_SUGGESTIONS = 8  # names a search box offers before anything is typed (the datalist, no JS needed)
+
+
+def own_region(snap: Snapshot) -> str | None:
+    """The plan's own region, listed first wherever regions are offered."""
+    default = snap.inputs.default_regions()
+    return default[0] if default else None
+
+
+def region_matches(names: list[str], q: str | None, own: str | None = None) -> list[str]:
+    """The names containing ``q`` (case-insensitive): the plan's own region first, then names starting
+    with ``q``, then the others, each in the given order; every name for a blank ``q``."""
+    needle = (q or "").strip().casefold()
+    if needle:
+        folded = [(n, n.casefold()) for n in names]
+        starting = [n for n, f in folded if f.startswith(needle)]
+        inside = [n for n, f in folded if needle in f and not f.startswith(needle)]
+        names = starting + inside
+    if own is not None and own in names:
+        names = [own, *(n for n in names if n != own)]
+    return list(names)
+
+
+def regions_context(dash: Dashboard, q: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    """The region tree and the names that can be chosen (/api/regions); with ``q``, only the names
+    containing it (and their tree entries), the plan's own region first; at most ``limit`` of them.
+    ``matched`` counts the names that matched before the limit."""
     snap = dash.snapshot()
-    return dash.page(snap, ("regions",), lambda: {"regions": [as_record(r) for r in dash.store.regions()],
-                                                  "choices": snap.inputs.region_names})
+    every = dash.page(snap, ("regions",), lambda: {"regions": [as_record(r) for r in dash.store.regions()],
+                                                   "choices": snap.inputs.region_names,
+                                                   "matched": len(snap.inputs.region_names)})
+    if q is None and limit is None:
+        return every
+    names = region_matches(every["choices"], q, own_region(snap))
+    chosen = names[:limit] if limit is not None else names
+    order = {n: i for i, n in enumerate(chosen)}
+    records = sorted((r for r in every["regions"] if r.get("name") in order), key=lambda r: order[r["name"]])
+    return {"regions": records, "choices": chosen, "matched": len(names)}
+
+
+def region_picker(snap: Snapshot, region: str) -> dict[str, Any]:
+    """How a page offers the regions: a <select> of all (few regions) or a search box (many), with the
+    few names its list suggests before anything is typed: the plan's own, the chosen one, the first."""
+    names = snap.inputs.region_names
+    if len(names) <= REGION_SELECT_MAX:
+        return {"region_picker": "select", "region_suggestions": []}
+    own = own_region(snap)
+    first = [n for n in (own, region) if n]
+    suggestions = list(dict.fromkeys([*first, *names]))[:REGION_SUGGESTIONS]
+    return {"region_picker": "search", "region_suggestions": suggestions}
 
 
 def page_header(dash: Dashboard, snap: Snapshot, choice: Choice, final: bool) -> dict[str, Any]:
@@ -337,6 +385,7 @@ def page_header(dash: Dashboard, snap: Snapshot, choice: Choice, final: bool) ->
         "query": choice.query(),
         "years": period_years(plan) or [choice.year],
         "regions": snap.inputs.region_names,
+        **region_picker(snap, choice.region),
         "methods": method_choices(choice.method),
     }
 
