@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the observe layer loads lazily, inside run_demo
 
 JIAXING_SERIES = SAMPLES / "data" / "jiaxing-series.csv"
 JIAXING_REGIONS = SAMPLES / "regions" / "jiaxing-regions.csv"
+JIAXING_RESPONSIBILITIES_SAMPLE = SAMPLES / "data" / "jiaxing-responsibilities-sample.csv"  # sample, not the official division
 
 
 @dataclass
@@ -48,6 +49,7 @@ def run_demo(out_dir: Path, db: str | None = None, *, formats: tuple[str, ...] =
     from planwatch.evaluate import assess, read_inputs
     from planwatch.ingest import read_plan
     from planwatch.observe import import_file
+    from planwatch.observe.assignments import assignments_from_sheet
     from planwatch.planfile import read_plan_yaml, write_plan_yaml
     from planwatch.report import build_reports
     from planwatch.store import open_store
@@ -63,6 +65,7 @@ def run_demo(out_dir: Path, db: str | None = None, *, formats: tuple[str, ...] =
     store.init()
     store.load_plan(read_plan_yaml(plan_yaml), source=str(plan_yaml), note="demo")
     store.add_regions(_regions_rows(JIAXING_REGIONS))
+    store.assign_many(assignments_from_sheet(JIAXING_RESPONSIBILITIES_SAMPLE))  # sample data, labelled so
     report = import_file(store, JIAXING_ACTUALS)
 
     inputs = read_inputs(store)

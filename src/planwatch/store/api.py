@@ -16,10 +16,12 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from planwatch.errors import StoreError
 from planwatch.model import Observation, ObservationKind, Plan, Series, TargetAdjustment
 
+from . import accounts as accounts_db
 from . import observations as obs_db
 from . import plans as plans_db
 from . import regions as regions_db
 from . import schema
+from .accounts import Assignment, Responsibility, User
 from .connection import (
     begin_writing,
     check_schema,
@@ -229,6 +231,62 @@ class Store:
                 codes = set(conn.execute(select(schema.series.c.code)).scalars())
                 indicators = sorted({i.id for i in plan.indicators} | {s.code for s in plan.series} | codes)
             return obs_db.frame(conn, indicators, max_year=max_year)
+
+    # ------------------------------------------------------------ accounts
+
+    def add_user(self, name: str, *, role: str, password: str, unit: str | None = None,
+                 region: str | None = None) -> User:
+        """Create an account (admin, planner, reporter with its unit, viewer); the password is stored as argon2."""
+        with self.begin() as conn:
+            return accounts_db.add_user(conn, name, role=role, password=password, unit=unit, region=region)
+
+    def users(self) -> list[User]:
+        """Every account, by name (never with its password hash)."""
+        with self.read() as conn:
+            return accounts_db.all_users(conn)
+
+    def user(self, name: str) -> User:
+        """One account; StoreError when there is none of that name."""
+        with self.read() as conn:
+            return accounts_db.get_user(conn, name)
+
+    def disable_user(self, name: str) -> User:
+        """Disable an account: it can no longer log in (the last active admin cannot be disabled)."""
+        with self.begin() as conn:
+            return accounts_db.disable_user(conn, name)
+
+    def set_password(self, name: str, password: str) -> None:
+        """Replace an account's password."""
+        with self.begin() as conn:
+            accounts_db.set_password(conn, name, password)
+
+    def verify_password(self, name: str, password: str) -> User | None:
+        """The account when the password is its own and it is not disabled, else None (argon2's
+        constant-time comparison; an unknown name costs the same as a wrong password)."""
+        with self.read() as conn:
+            user, rehash = accounts_db.verify(conn, name, password)
+        if user is not None and rehash is not None:  # hashed with older parameters: upgrade it now
+            with self.begin() as conn:
+                accounts_db.store_hash(conn, user.name, rehash)
+        return user
+
+    # ------------------------------------------------------------ responsibilities
+
+    def assign(self, indicator: str, lead_unit: str, co_units: list[str] | None = None, *,
+               plan_key: str | None = None) -> Responsibility:
+        """Set one indicator's lead unit and co-operating units (replacing what it had)."""
+        return self.assign_many([Assignment(indicator=indicator, lead_unit=lead_unit, co_units=co_units or [])],
+                                plan_key=plan_key)[0]
+
+    def assign_many(self, entries: Iterable[Assignment], *, plan_key: str | None = None) -> list[Responsibility]:
+        """Set several indicators' responsibilities in one transaction: all, or none with every problem listed."""
+        with self.begin() as conn:
+            return accounts_db.assign(conn, list(entries), plan_key)
+
+    def responsibilities(self, plan_key: str | None = None) -> list[Responsibility]:
+        """Who answers for each indicator of the plan (default: the latest loaded), in the plan's order."""
+        with self.read() as conn:
+            return accounts_db.responsibilities(conn, plan_key)
 
 
 def open_store(url: str | None = None) -> Store:

@@ -155,3 +155,31 @@ Index("ux_observations_current", observations.c.indicator, observations.c.region
       postgresql_where=observations.c.is_current)
 
 OBSERVATION_COLUMNS = [c.name for c in observations.columns if c.name != "id"]
+
+# Accounts of the web workspace; the hash is argon2 (see accounts.py), never the password.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("unit", String(100)),
+    Column("region", String(100)),
+    Column("password_hash", Text, nullable=False),
+    Column("disabled", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Who answers for each indicator of a plan: one lead unit (牵头单位), co-operating units (配合单位)
+# as a JSON list of names.
+responsibilities = Table(
+    "responsibilities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Integer, ForeignKey("plans.id"), nullable=False),
+    Column("indicator", String(40), nullable=False),
+    Column("lead_unit", String(100), nullable=False),
+    Column("co_units", Text, nullable=False),
+    Column("assigned_at", DateTime(timezone=True), nullable=False),
+    Index("ux_responsibilities_plan_indicator", "plan_id", "indicator", unique=True),
+)
