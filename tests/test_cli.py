@@ -385,3 +385,28 @@ def test_failed_imports_leave_the_store_as_it_was(bad, flow):
     assert observation_count(bad["places"]["db"]) == observation_count(flow["db"]) == 67
     assert not (bad["work"] / "none.db").exists()  # reading a missing database does not create it
     assert not any((bad["work"] / d).exists() for d in ("r0", "r1", "r2", "r3"))
+
+
+def test_tasks_list_and_import_a_supervision_table(jiaxing_store, tmp_path):
+    db = jiaxing_store.url
+    out = ok(cli("tasks", "--db", db)).out
+    assert "专栏5" in out and "box5.1" in out and "未填报" in out
+    header = "序号,主要工作任务,进展情况,牵头单位,进展状态\n"
+    bad = tmp_path / "督查台账-bad.csv"
+    bad.write_text(header + "专栏5-1,,人才新政已出台,市委人才办,按计划推进\n"
+                   ",建设月球基地,,,已完成\n,发展,,,已完成\n专栏5-3,,,,差不多\n", encoding="utf-8")
+    result = cli("tasks", "import", bad, "--date", "2025-06-30", "--db", db)
+    assert result.code == 1
+    assert "第 3 行：找不到对应的任务" in result.text and "第 4 行" in result.text and "box5.7" in result.text
+    assert "第 5 行：进展状态“差不多”无效" in result.text and "未写入任何进展" in result.text
+    assert jiaxing_store.task_progress().history == []
+    good = tmp_path / "督查台账.csv"
+    good.write_text(header + "专栏5-1,,人才新政已出台,市委人才办,按计划推进\n"
+                    "4,鼓励企业兼并重组，防止低水平重复建设。,已完成,市经信局,已完成\n", encoding="utf-8")
+    dry = ok(cli("tasks", "import", good, "--date", "2025-06-30", "--dry-run", "--db", db)).out
+    assert "试运行" in dry and "box5.8" in dry and jiaxing_store.task_progress().history == []
+    assert cli("tasks", "import", good, "--date", "2025-6-30", "--db", db).code == 1
+    assert "写入任务进展 2 项" in ok(cli("tasks", "import", good, "--date", "2025-06-30", "--db", db)).out
+    records = {r["id"]: r for r in json.loads(ok(cli("tasks", "--json", "--db", db)).out)}
+    assert records["box5.1"]["state_label"] == "按计划推进" and records["box5.1"]["as_of"] == "2025-06-30"
+    assert records["box5.8"]["state"] == "done" and records["box5.2"]["state_label"] == "未填报"

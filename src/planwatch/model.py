@@ -350,6 +350,26 @@ class Task(_Model):
                                                "sets it true in plan.yaml")
 
 
+class TaskState(StrEnum):
+    """How far a task has come, as offices report it (进展状态); labels in vocabulary.py."""
+
+    not_started = "not_started"  # 未启动
+    on_schedule = "on_schedule"  # 按计划推进
+    behind = "behind"  # 滞后
+    done = "done"  # 已完成
+
+
+class TaskUpdate(_Model):
+    """One dated progress update of a task (a row of a supervision table, or entered by hand)."""
+
+    task_id: str = Field(description="Id of the task, e.g. 'box5.1'")
+    state: TaskState
+    progress: str = Field("", description="进展情况 as written")
+    lead_unit: str | None = Field(None, description="牵头单位 as written")
+    as_of: str = Field(description="Date the update describes, YYYY-MM-DD")
+    row: int | None = Field(None, description="Row of the sheet it was read from (header = 1)")
+
+
 class ReviewFlag(_Model):
     """Something a person must confirm before the plan is loaded."""
 

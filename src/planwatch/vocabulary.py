@@ -8,7 +8,7 @@ label anywhere else, add it here.
 
 from __future__ import annotations
 
-from planwatch.model import Attribute, Bound, ObservationKind, Outlook, Status, TargetKind
+from planwatch.model import Attribute, Bound, ObservationKind, Outlook, Status, TargetKind, TaskState
 
 STATUS_LABELS: dict[Status, str] = {
     Status.exceeded: "超额完成",
@@ -113,6 +113,24 @@ OBSERVATION_KIND_LABELS: dict[ObservationKind, str] = {
 # A bound in running text (超过129万人) and in a table cell (>129).
 BOUND_WORDS: dict[Bound, str] = {Bound.above: "超过", Bound.below: "低于"}
 BOUND_SIGNS: dict[Bound, str] = {Bound.above: ">", Bound.below: "<"}
+
+# Progress states of tasks (进展状态), as the supervision tables offices keep write them.
+TASK_STATE_LABELS: dict[TaskState, str] = {
+    TaskState.not_started: "未启动",
+    TaskState.on_schedule: "按计划推进",
+    TaskState.behind: "滞后",
+    TaskState.done: "已完成",
+}
+# A task with no update yet.
+TASK_NOT_REPORTED = "未填报"
+# The group of tasks read from the prose rather than a box.
+TASK_PROSE_GROUP = "正文任务"
+
+
+def task_state_label(state: TaskState | str | None) -> str:
+    """未启动 / 按计划推进 / 滞后 / 已完成, or 未填报 when there is no update."""
+    return TASK_STATE_LABELS[TaskState(state)] if state else TASK_NOT_REPORTED
+
 
 UNCATEGORISED = "其他"
 MISSING = "—"

@@ -23,6 +23,7 @@ from . import (
     report_cmd,  # noqa: F401
     serve_cmd,  # noqa: F401
     store_cmd,  # noqa: F401
+    tasks_cmd,  # noqa: F401
     user_cmd,  # noqa: F401
 )
 from .app import app

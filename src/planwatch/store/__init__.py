@@ -11,7 +11,8 @@ from .connection import DB_ENV, DB_HELP, display_url, resolve_url
 from .observations import ObservationRevision
 from .plans import PlanSummary, PlanVersionInfo
 from .regions import Region, RegionNode
+from .task_progress import TaskProgress, TaskProgressRecord, check_date
 
 __all__ = ["DB_ENV", "DB_HELP", "ROLES", "ROLES_HELP", "Assignment", "ObservationRevision", "PlanSummary", "PlanVersionInfo",
-           "Region", "RegionNode", "Responsibility", "Store", "User", "check_account", "display_url", "open_store", "resolve_url",
-           "split_units"]
+           "Region", "RegionNode", "Responsibility", "Store", "TaskProgress", "TaskProgressRecord", "User",
+           "check_account", "check_date", "display_url", "open_store", "resolve_url", "split_units"]

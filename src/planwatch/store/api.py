@@ -14,13 +14,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from planwatch.errors import StoreError
-from planwatch.model import Observation, ObservationKind, Plan, Series, TargetAdjustment
+from planwatch.model import Observation, ObservationKind, Plan, Series, TargetAdjustment, TaskUpdate
 
 from . import accounts as accounts_db
 from . import observations as obs_db
 from . import plans as plans_db
 from . import regions as regions_db
 from . import schema
+from . import task_progress as progress_db
 from .accounts import Assignment, Responsibility, User
 from .connection import (
     begin_writing,
@@ -34,6 +35,7 @@ from .connection import (
 from .observations import ObservationRevision, WriteResult
 from .plans import PlanSummary, PlanVersionInfo
 from .regions import Region, RegionNode
+from .task_progress import TaskProgress, TaskProgressRecord
 
 
 class Store:
@@ -287,6 +289,19 @@ class Store:
         """Who answers for each indicator of the plan (default: the latest loaded), in the plan's order."""
         with self.read() as conn:
             return accounts_db.responsibilities(conn, plan_key)
+
+    # ------------------------------------------------------------ task progress
+
+    def record_task_progress(self, plan_key: str | None, updates: Iterable[TaskUpdate], *,
+                             file_name: str | None = None) -> list[TaskProgressRecord]:
+        """Record dated progress updates of a plan's tasks in one transaction: all, or none."""
+        with self.begin() as conn:
+            return progress_db.record(conn, plan_key, list(updates), file_name)
+
+    def task_progress(self, plan_key: str | None = None) -> TaskProgress:
+        """A plan's task progress: the latest update per task, and every update (oldest first)."""
+        with self.read() as conn:
+            return progress_db.progress(conn, plan_key)
 
 
 def open_store(url: str | None = None) -> Store:

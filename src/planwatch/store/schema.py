@@ -183,3 +183,21 @@ responsibilities = Table(
     Column("assigned_at", DateTime(timezone=True), nullable=False),
     Index("ux_responsibilities_plan_indicator", "plan_id", "indicator", unique=True),
 )
+
+# Dated progress updates of a plan's tasks (任务进展): every update is kept, the latest per task
+# (by as_of, then by id) counts. ``as_of`` is YYYY-MM-DD; ``file_name`` the sheet it came from.
+task_progress = Table(
+    "task_progress",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Integer, ForeignKey("plans.id"), nullable=False),
+    Column("task_id", String(40), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("progress", Text, nullable=False),
+    Column("lead_unit", Text),
+    Column("as_of", String(10), nullable=False),
+    Column("file_name", Text),
+    Column("row_no", Integer),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index("ix_task_progress_plan_task", "plan_id", "task_id"),
+)
