@@ -8,6 +8,13 @@ plan go through ``real_store`` (the shared ``jiaxing_store``).
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -134,3 +141,29 @@ def client(web_store) -> TestClient:
 def real_store(jiaxing_store):
     """The store with the real Jiaxing plan and data (from tests/conftest.py)."""
     return jiaxing_store
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running(app: Any, **options: Any) -> Iterator[str]:
+    """The app under a real uvicorn in a thread (``options`` as uvicorn.Config takes them); yields its base URL."""
+    import uvicorn
+
+    srv = uvicorn.Server(uvicorn.Config(app, **options))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{options['port']}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-
 import pytest
+
+from .conftest import free_port, running
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -25,30 +23,13 @@ PAINTED_PIXELS = """(sel) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(web_store):
-    import uvicorn
-
     from planwatch.web import WebSettings, create_app
 
-    port = _free_port()
     app = create_app(WebSettings(db=web_store.url), store=web_store)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with running(app, host="127.0.0.1", port=free_port(), log_level="warning") as url:
+        yield url
 
 
 def test_dashboard_in_chromium(server):

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import sqlite3
-import threading
-import time
 from html.parser import HTMLParser
 
 import httpx
@@ -25,6 +22,8 @@ from planwatch.cli import main
 from planwatch.vocabulary import STATUS_COLOURS
 from planwatch.web import WebSettings, create_app
 from planwatch.web.security import CONTENT_SECURITY_POLICY, FOREIGN_HOST, HEADERS_TOO_LARGE
+
+from .conftest import free_port, running
 
 EXPECTED_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
@@ -313,29 +312,13 @@ def test_years_of_the_plan_still_answer(client):
 # ---------------------------------------------------------------- `planwatch serve`'s own server
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def served(web_store):
     """The app under uvicorn with the options `planwatch serve` uses."""
-    import uvicorn
-
-    settings = WebSettings(db=web_store.url, port=_free_port())
+    settings = WebSettings(db=web_store.url, port=free_port())
     app = create_app(settings, store=web_store)
-    srv = uvicorn.Server(uvicorn.Config(app, **serve_cmd.server_options(settings)))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{settings.port}"
-    srv.should_exit = True
-    thread.join(10)
+    with running(app, **serve_cmd.server_options(settings)) as url:
+        yield url
 
 
 def test_served_app_refuses_big_headers_and_foreign_hosts(served):

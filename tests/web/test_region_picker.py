@@ -7,9 +7,6 @@ The store is the real SQLite sample store (conftest.py) plus 3,000 regions, as a
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,7 +16,7 @@ from planwatch.store import open_store
 from planwatch.web import WebSettings, create_app
 from planwatch.web import context as web_context
 
-from .conftest import NANHU, REGION, fill_store
+from .conftest import NANHU, REGION, fill_store, free_port, running
 from .test_hardening import inline_parts
 
 CHROMIUM = "/usr/bin/chromium"
@@ -164,28 +161,11 @@ def test_region_matches_is_case_insensitive():
 # ---------------------------------------------------------------- in the browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def big_server(big_store):
-    import uvicorn
-
-    port = _free_port()
     app = create_app(WebSettings(db=big_store.url), store=big_store)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with running(app, host="127.0.0.1", port=free_port(), log_level="warning") as url:
+        yield url
 
 
 @pytest.mark.browser
