@@ -2,8 +2,11 @@
 
 Builds regions × indicators × years observations (default 3000 × 40 × 11 = 1.32 M) on SQLite and
 PostgreSQL (a temporary database, dropped afterwards), each backend in its own process so the peak
-memory (ru_maxrss) is its own. The baseline adds one ORM object per row and commits each row; it
-runs on a subsample and is extrapolated (printed as such).
+memory (ru_maxrss) is its own. Floors, in the same run: the same records written into a table keyed
+by figure by the driver alone (SQLite executemany, PostgreSQL COPY … FROM STDIN); the current rows
+read by one SELECT into numpy arrays. Each frame read runs in a fresh process (its own peak RSS).
+The naive baseline adds one ORM object per row and commits each row; it runs on a subsample and is
+extrapolated (printed as such).
 
     .venv/bin/python bench/bench_store.py [--regions 3000 --indicators 40 --years 11]
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import resource
+import sqlite3
 import sys
 import tempfile
 import time
@@ -77,42 +81,136 @@ def naive_frame_rate(store, rows: int) -> float:
     return (time.perf_counter() - start) / rows
 
 
-def measure(backend: str, url: str, baseline_url: str, args, queue) -> None:
-    """Run one backend's measurements and put the figures on the queue."""
-    from synthetic import build_synthetic_store
+def timed_bulk_import(url: str, args) -> tuple[object, float]:
+    """A synthetic store whose observations are written by Store.write_observations in one transaction;
+    the seconds spent in write_observations alone (making the records is not counted)."""
+    from synthetic import region_rows, synthetic_plan, synthetic_records, synthetic_years
 
+    from planwatch.store import open_store
+
+    store = open_store(url)
+    store.init()
+    plan = synthetic_plan(args.indicators)
+    store.load_plan(plan, source="synthetic")
+    rows = region_rows(args.regions)
+    store.add_regions(rows)
+    spent = 0.0
+    with store.begin() as conn:
+        for batch in synthetic_records(plan, [n for n, _p, _l in rows], synthetic_years(args.years), 0):
+            start = time.perf_counter()
+            store.write_observations(conn, batch, file_name="synthetic.csv", sha256="0" * 64)
+            spent += time.perf_counter() - start
+    return store, spent
+
+
+def floor_bulk(url: str, args) -> float:
+    """The floor of the bulk write: the same records into a table keyed by figure, one transaction, by the
+    driver's bulk path alone (SQLite executemany, PostgreSQL COPY … FROM STDIN); making them not counted."""
+    from operator import itemgetter
+
+    from synthetic import region_rows, synthetic_plan, synthetic_records, synthetic_years
+
+    from planwatch.store import schema
+
+    cols = [c for c in schema.OBSERVATION_COLUMNS if c not in ("import_id", "is_current", "recorded_at")]
+    ddl = (f"CREATE TABLE floor ({', '.join(cols)}, PRIMARY KEY (indicator, region, year, kind))")
+    values = itemgetter(*cols)
+    names = [n for n, _p, _l in region_rows(args.regions)]
+    batches = synthetic_records(synthetic_plan(args.indicators), names, synthetic_years(args.years), 0)
+    spent = 0.0
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(url.split("///", 1)[1])
+        conn.execute(ddl)
+        with conn:
+            for batch in batches:
+                start = time.perf_counter()
+                conn.executemany(f"INSERT INTO floor VALUES ({', '.join('?' for _ in cols)})", map(values, batch))
+                spent += time.perf_counter() - start
+        conn.close()
+        return spent
+    import psycopg
+
+    typed = ddl.replace("indicator,", "indicator text,").replace(" region,", " region text,")
+    typed = "CREATE TABLE floor (" + ", ".join(
+        f"{c} {'double precision' if c == 'value' else 'integer' if c in ('year', 'vintage_rank', 'row_no') else 'text'}"
+        for c in cols) + ", PRIMARY KEY (indicator, region, year, kind))"
+    with psycopg.connect(url.replace("+psycopg", "")) as conn, conn.cursor() as cur:
+        cur.execute(typed)
+        for batch in batches:
+            start = time.perf_counter()
+            with cur.copy(f"COPY floor ({', '.join(cols)}) FROM STDIN") as copy:
+                for r in batch:
+                    copy.write_row(values(r))
+            spent += time.perf_counter() - start
+    return spent
+
+
+def frame_child(url: str, which: str, queue) -> None:
+    """In a fresh process: read the current rows by observation_frame, or by the floor; seconds and peak RSS."""
+    from planwatch.store import open_store
+
+    store = open_store(url)
+    store.plan()  # connect and check the schema first
+    base = peak_mb()
+    start = time.perf_counter()
+    rows = len(store.observation_frame()) if which == "frame" else floor_frame(store)
+    queue.put({"seconds": time.perf_counter() - start, "rows": rows, "peak_mb": peak_mb(), "base_mb": base})
+
+
+def floor_frame(store) -> int:
+    """The floor of the frame: one SELECT of the same rows (current ones) and columns, fetched whole into numpy."""
+    import numpy as np
+
+    from planwatch.store.observations import FRAME_COLUMNS
+
+    raw = store.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(f"SELECT {', '.join(FRAME_COLUMNS)} FROM observations WHERE is_current")
+        rows = cur.fetchall()
+        arrays = [np.array(col, dtype=np.int64 if name == "year" else np.float64 if name == "value" else object)
+                  for name, col in zip(FRAME_COLUMNS, zip(*rows, strict=True), strict=True)]
+    finally:
+        raw.close()
+    return len(arrays[0])
+
+
+def in_child(target, *args) -> dict:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(*args, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def measure(backend: str, url: str, baseline_url: str, floor_url: str, args, queue) -> None:
+    """Run one backend's build and baselines and put the figures on the queue (frames are read in fresh processes)."""
     total = args.regions * args.indicators * args.years
-    start = time.perf_counter()
-    store = build_synthetic_store(url, regions=args.regions, indicators=args.indicators, years=args.years)
-    build = time.perf_counter() - start
+    store, build = timed_bulk_import(url, args)
     mem_build = peak_mb()
-    start = time.perf_counter()
-    frame = store.observation_frame()
-    load = time.perf_counter() - start
-    assert len(frame) == total, (len(frame), total)
-    del frame
+    floor = floor_bulk(floor_url, args)
     naive_frame = naive_frame_rate(store, min(total, args.baseline_rows * 10)) * total
     store.dispose()
     naive_build = naive_insert_rate(baseline_url, args.baseline_rows) * total
-    queue.put({"backend": backend, "rows": total, "build": build, "frame": load, "peak_mb": peak_mb(),
+    queue.put({"backend": backend, "rows": total, "build": build, "floor_build": floor,
                "peak_build_mb": mem_build, "naive_build": naive_build, "naive_frame": naive_frame})
 
 
 def run_backend(backend: str, args, tmp: Path) -> dict:
-    """Measure one backend in a child process (its own peak memory)."""
+    """Measure one backend: the build in a child process (its own peak memory), each frame read in another."""
     names = []
     if backend == "sqlite":
-        url, baseline = f"sqlite:///{tmp / 'bench.db'}", f"sqlite:///{tmp / 'naive.db'}"
+        url, baseline, floor = (f"sqlite:///{tmp / f'{n}.db'}" for n in ("bench", "naive", "floor"))
     else:
-        names = [f"pw_bench_{uuid.uuid4().hex[:10]}", f"pw_bench_{uuid.uuid4().hex[:10]}"]
-        url, baseline = (pg_database(n, True) for n in names)
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=measure, args=(backend, url, baseline, args, queue))
+        names = [f"pw_bench_{uuid.uuid4().hex[:10]}" for _ in range(3)]
+        url, baseline, floor = (pg_database(n, True) for n in names)
     try:
-        proc.start()
-        result = queue.get()
-        proc.join()
+        result = in_child(measure, backend, url, baseline, floor, args)
+        result["frame"] = in_child(frame_child, url, "frame")
+        result["floor_frame"] = in_child(frame_child, url, "floor")
+        assert result["frame"]["rows"] == result["floor_frame"]["rows"] == result["rows"]
     finally:
         for n in names:
             pg_database(n, False)
@@ -132,15 +230,23 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends.split(","):
             r = run_backend(backend, args, Path(tmp))
+            frame, floor = r["frame"], r["floor_frame"]
+            floor_name = "sqlite3 executemany" if backend == "sqlite" else "COPY … FROM STDIN"
             print(f"\n[{backend}]")
-            print(f"  bulk import            {r['build']:9.2f} s  ({r['rows'] / r['build']:,.0f} rows/s)")
+            print(f"  bulk import            {r['build']:9.2f} s  ({r['rows'] / r['build']:,.0f} rows/s; "
+                  f"time in write_observations)  ratio {r['build'] / r['floor_build']:.2f}× floor")
+            print(f"  floor: bulk write      {r['floor_build']:9.2f} s  ({floor_name} of the same records "
+                  "into a table keyed by figure)")
             print(f"  naive import (extrap.) {r['naive_build']:9.2f} s  "
                   f"(ORM add + commit per row, {args.baseline_rows} rows measured)  ratio {r['naive_build'] / r['build']:.1f}×")
-            print(f"  observation_frame      {r['frame']:9.2f} s")
+            print(f"  observation_frame      {frame['seconds']:9.2f} s  peak RSS {frame['peak_mb']:5.0f} MB "
+                  f"(fresh process, {frame['base_mb']:.0f} MB before)  ratio {frame['seconds'] / floor['seconds']:.2f}× floor")
+            print(f"  floor: SELECT → numpy  {floor['seconds']:9.2f} s  peak RSS {floor['peak_mb']:5.0f} MB "
+                  f"(fresh process, {floor['base_mb']:.0f} MB before; one SELECT, fetchall, one array per column)")
             print(f"  naive frame (extrap.)  {r['naive_frame']:9.2f} s  "
                   f"(Row objects → dicts → DataFrame, {min(total, args.baseline_rows * 10)} rows measured)  "
-                  f"ratio {r['naive_frame'] / r['frame']:.1f}×")
-            print(f"  peak RSS               {r['peak_mb']:9.0f} MB (after import: {r['peak_build_mb']:.0f} MB)")
+                  f"ratio {r['naive_frame'] / frame['seconds']:.1f}×")
+            print(f"  peak RSS of the build  {r['peak_build_mb']:9.0f} MB")
     return 0
 
 

@@ -110,6 +110,9 @@ def stores(jiaxing_store_shared, synthetic_store) -> dict[str, Store]:
 
 @pytest.fixture(scope="module")
 def clients(stores) -> dict[str, TestClient]:
+    """Anonymous clients of the public dashboard: what a citizen reads must be what the CLI says."""
+    for s in stores.values():
+        s.change_settings({"public": True})
     return {name: TestClient(create_app(WebSettings(db=s.url, cache_seconds=3600), store=s))
             for name, s in stores.items()}
 
@@ -388,6 +391,7 @@ def test_defaults_agree_when_the_only_data_are_of_the_base_year(tmp_path, jiaxin
     s.init()
     s.load_plan(jiaxing_plan)
     s.add_observations([_obs("T2-1", CITY, 2020, 5563.58, "亿元")])
+    s.change_settings({"public": True})
     try:
         client = TestClient(create_app(WebSettings(db=s.url), store=s))
         compare(s, client, None, None, None)

@@ -68,11 +68,11 @@ def test_plan_yaml_reads_back_equal_to_the_stored_plan(demo):
     try:
         stored = store.plan()
         assert stored == from_file
-        assert len(stored.indicators) == 72 and len(stored.targets) == 52 and len(stored.projects) == 9
+        assert len(stored.indicators) == 72 and len(stored.targets) == 59 and len(stored.projects) == 9
         assert {s.code for s in stored.series} == {"GDPg", "POP", "INC", "INC_U", "INC_R", "IND", "IND_VA", "CTY", "EMP"}
     finally:
         store.dispose()
-    assert (f"   指标 38 项（另有上期规划指标 34 项），文中目标 52 项，项目 9 个，待人工确认 {len(from_file.flags)} 处"
+    assert (f"   指标 38 项（另有上期规划指标 34 项），文中目标 59 项，项目 9 个，待人工确认 {len(from_file.flags)} 处"
             f" → {demo['dir'] / 'plan.yaml'}") in demo["out"]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planwatch.errors import PlanwatchError
 from planwatch.model import Assessment, ObservationKind, Plan, Series
 from planwatch.samples import JIAXING_ACTUALS, JIAXING_OUTLINE, SAMPLES
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:  # the observe layer loads lazily, inside run_demo
 JIAXING_SERIES = SAMPLES / "data" / "jiaxing-series.csv"
 JIAXING_REGIONS = SAMPLES / "regions" / "jiaxing-regions.csv"
 JIAXING_RESPONSIBILITIES_SAMPLE = SAMPLES / "data" / "jiaxing-responsibilities-sample.csv"  # sample, not the official division
+JIAXING_PROJECTS_SAMPLE = SAMPLES / "data" / "jiaxing-projects-sample.csv"  # sample, not the city's project figures
+PROJECTS_SAMPLE_AS_OF = "2024-12-31"
 
 
 @dataclass
@@ -50,6 +53,7 @@ def run_demo(out_dir: Path, db: str | None = None, *, formats: tuple[str, ...] =
     from planwatch.ingest import read_plan
     from planwatch.observe import import_file
     from planwatch.observe.assignments import assignments_from_sheet
+    from planwatch.observe.projects import projects_from_sheet
     from planwatch.planfile import read_plan_yaml, write_plan_yaml
     from planwatch.report import build_reports
     from planwatch.store import open_store
@@ -66,7 +70,13 @@ def run_demo(out_dir: Path, db: str | None = None, *, formats: tuple[str, ...] =
     store.load_plan(read_plan_yaml(plan_yaml), source=str(plan_yaml), note="demo")
     store.add_regions(_regions_rows(JIAXING_REGIONS))
     store.assign_many(assignments_from_sheet(JIAXING_RESPONSIBILITIES_SAMPLE))  # sample data, labelled so
+    projects = projects_from_sheet(JIAXING_PROJECTS_SAMPLE, store.plan().projects, as_of=PROJECTS_SAMPLE_AS_OF)
+    if projects.issues:  # the shipped sample must match the shipped plan
+        raise PlanwatchError("；".join(i.message for i in projects.issues))
+    store.record_project_reports(None, projects.reports, file_name=JIAXING_PROJECTS_SAMPLE.name)  # sample data
     report = import_file(store, JIAXING_ACTUALS)
+    # The demo's dashboard is the public face: approved data readable without a login.
+    store.change_settings({"public": True})
 
     inputs = read_inputs(store)
     plan = inputs.plan

@@ -5,6 +5,10 @@
     │   ├── PlanFormatError   a plan document or plan.yaml that is not valid
     │   └── DataImportError   an observation file with row/column problems (carries .problems)
     ├── StoreError            the store is missing, empty, or at the wrong schema
+    │   └── ConflictError     what a person acted on was changed by someone else meanwhile
+    ├── NotFoundError         an item asked for by id or key that does not exist
+    ├── AccessError           the account may not do this (names the role or unit)
+    │   └── LoginRequired     no account, or its session has ended
     └── EvaluationError       a year outside the plan, an unknown region or method
 """
 
@@ -45,3 +49,19 @@ class StoreError(PlanwatchError):
 
 class EvaluationError(PlanwatchError):
     """A year outside the plan, an unknown region or method."""
+
+
+class ConflictError(StoreError):
+    """What a person acted on was changed by someone else meanwhile (a lost update refused)."""
+
+
+class AccessError(PlanwatchError):
+    """The account may not do this; the message names the role or the unit."""
+
+
+class LoginRequired(AccessError):
+    """No account is logged in, or its session or token has ended."""
+
+
+class NotFoundError(PlanwatchError):
+    """An item asked for by id or key (an indicator, a round, a submission) that does not exist."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import re
 
-from planwatch.model import Bound
-from planwatch.vocabulary import BOUND_SIGNS, BOUND_WORDS, MISSING
+from planwatch.model import Bound, Comparator
+from planwatch.vocabulary import BOUND_SIGNS, BOUND_WORDS, COMPARATOR_WORDS, MISSING
 
 WHOLE_UNITS = ("元", "元/人", "美元", "美元/人")
 
@@ -79,3 +79,15 @@ def target_with_unit(text: str, unit: str | None) -> str:
     if not unit or unit in text:
         return text
     return re.sub(r"^([-+]?\d+(?:\.\d+)?)", lambda m: m[1] + unit, text, count=1)
+
+
+def target_phrase(value: float | None, comparator: Comparator | str | None, unit: str | None = None,
+                  value_max: float | None = None) -> str:
+    """A target as a reader says it: 9500亿元以上, 75%左右, 5%～6%; '—' without a value."""
+    if value is None:
+        return MISSING
+    unit = unit or ""
+    if comparator == Comparator.between and value_max is not None:
+        return f"{fmt_number(value, unit)}{unit}～{fmt_number(value_max, unit)}{unit}"
+    word = COMPARATOR_WORDS.get(Comparator(comparator), "") if comparator else ""
+    return f"{fmt_number(value, unit)}{unit}{word}"

@@ -305,6 +305,11 @@ class Project(_Model):
     text: str = ""
     parts: list[ProjectPart] = Field(default_factory=list, description="Parts the description names separately")
 
+    @property
+    def key(self) -> str:
+        """Stable key of a box project: 'box3.1' (box and number), else its name."""
+        return f"{self.section}.{self.no}" if self.section and self.no else self.name
+
 
 class Programme(_Model):
     """A programme of projects with totals the text states (“551”重大项目计划: 500个左右, 1万亿元以上).
@@ -359,6 +364,27 @@ class TaskState(StrEnum):
     done = "done"  # 已完成
 
 
+class SubmissionState(StrEnum):
+    """Where a reported figure stands in a data round (数据填报); labels in vocabulary.py.
+
+    draft → submitted → approved, or submitted → returned (with the planner's comment) → submitted
+    again; withdrawn by its unit before approval. Only approved figures count in the evaluation.
+    """
+
+    draft = "draft"  # 草稿
+    submitted = "submitted"  # 已报送
+    returned = "returned"  # 已退回
+    approved = "approved"  # 已通过
+    withdrawn = "withdrawn"  # 已撤回
+
+
+class RoundState(StrEnum):
+    """Whether a data round takes figures."""
+
+    open = "open"  # 填报中
+    closed = "closed"  # 已结束
+
+
 class TaskUpdate(_Model):
     """One dated progress update of a task (a row of a supervision table, or entered by hand)."""
 
@@ -367,6 +393,38 @@ class TaskUpdate(_Model):
     progress: str = Field("", description="进展情况 as written")
     lead_unit: str | None = Field(None, description="牵头单位 as written")
     as_of: str = Field(description="Date the update describes, YYYY-MM-DD")
+    row: int | None = Field(None, description="Row of the sheet it was read from (header = 1)")
+
+
+class Milestone(StrEnum):
+    """A dated step of a project (项目节点), in the order a project passes them; labels in vocabulary.py."""
+
+    approved = "approved"  # 立项
+    started = "started"  # 开工
+    completed = "completed"  # 完工
+    in_service = "in_service"  # 投用
+
+
+class ProjectReport(_Model):
+    """What a project tracking sheet reports of one project for one year (重大项目进展).
+
+    Every import of a project-year is kept; the latest (by ``as_of``, then by order recorded) counts.
+    The planned start and finish are the planned dates of 开工 and 完工.
+    """
+
+    project_key: str = Field(description="The plan's project ('box3.1', see Project.key) or, for a project the "
+                                         "plan's text does not name, its name as the sheet writes it")
+    name: str = Field(description="项目名称: as the plan prints it, or as the sheet writes a project not in the plan")
+    in_plan: bool = Field(True, description="Named in the plan's text; False for a project a sheet adds (the 551 list)")
+    year: int = Field(description="年度 the investment figures are for")
+    lead_unit: str | None = Field(None, description="牵头单位 as written")
+    region: str | None = Field(None, description="所在地区 as written")
+    total_investment_yi_yuan: float | None = Field(None, description="总投资, 亿元")
+    planned_investment_yi_yuan: float | None = Field(None, description="年度计划投资, 亿元")
+    completed_investment_yi_yuan: float | None = Field(None, description="年度完成投资, 亿元")
+    planned: dict[Milestone, str] = Field(default_factory=dict, description="Planned date per milestone, YYYY-MM-DD")
+    actual: dict[Milestone, str] = Field(default_factory=dict, description="Actual date per milestone, YYYY-MM-DD")
+    as_of: str = Field(description="Date the report describes, YYYY-MM-DD")
     row: int | None = Field(None, description="Row of the sheet it was read from (header = 1)")
 
 

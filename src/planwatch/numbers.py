@@ -29,6 +29,7 @@ __all__ = [
     "convert",
     "normalise_quantity",
     "parse_number",
+    "parse_numeral_word",
     "parse_quantity",
     "parse_unit",
     "parse_year",
@@ -99,6 +100,20 @@ def parse_number(text: str) -> float | None:
             return numerator / denominator
         return None
     return _chinese_numeral(t)
+
+
+def parse_numeral_word(text: str) -> float | None:
+    """The value of a number written as a word in running text: '百' (百部) → 100, '千' (千名) → 1000,
+    '半' (半小时) → 0.5, '两千' → 2000; otherwise as :func:`parse_number`.
+
+    Prose drops the leading 一 of a round figure (百部 is 一百部), which cn2an does not accept alone.
+    """
+    t = to_halfwidth(text or "").strip()
+    if t == "半":
+        return 0.5
+    if t[:1] in _MULTIPLIER:
+        t = "一" + t
+    return parse_number(t)
 
 
 _YEAR = re.compile(r"^(\d{4}|[〇○零一二三四五六七八九]{4})年?(度)?$")

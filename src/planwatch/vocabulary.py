@@ -8,7 +8,21 @@ label anywhere else, add it here.
 
 from __future__ import annotations
 
-from planwatch.model import Attribute, Bound, ObservationKind, Outlook, Status, TargetKind, TaskState
+from datetime import UTC, datetime, timedelta, timezone
+
+from planwatch.model import (
+    Attribute,
+    Bound,
+    Comparator,
+    Milestone,
+    ObservationKind,
+    Outlook,
+    RoundState,
+    Status,
+    SubmissionState,
+    TargetKind,
+    TaskState,
+)
 
 STATUS_LABELS: dict[Status, str] = {
     Status.exceeded: "超额完成",
@@ -114,6 +128,20 @@ OBSERVATION_KIND_LABELS: dict[ObservationKind, str] = {
 BOUND_WORDS: dict[Bound, str] = {Bound.above: "超过", Bound.below: "低于"}
 BOUND_SIGNS: dict[Bound, str] = {Bound.above: ">", Bound.below: "<"}
 
+# How a target value is compared, as a reviewer picks it in a form (plan review, target adjustment).
+COMPARATOR_LABELS: dict[Comparator, str] = {
+    Comparator.at_least: "以上（不低于）",
+    Comparator.at_most: "以下（不高于）",
+    Comparator.about: "左右",
+    Comparator.between: "区间",
+    Comparator.exactly: "等于",
+}
+# The word written after a target value (9000以上, 27以下, 75左右); none for a range or an exact value.
+COMPARATOR_WORDS: dict[Comparator, str] = {Comparator.at_least: "以上", Comparator.at_most: "以下",
+                                           Comparator.about: "左右"}
+# Kinds of outline nodes of a plan (ingest/outline.py), as the plan text page names them.
+OUTLINE_KIND_LABELS: dict[str, str] = {"chapter": "章", "section": "节", "item": "条", "box": "专栏", "table": "表格"}
+
 # Progress states of tasks (进展状态), as the supervision tables offices keep write them.
 TASK_STATE_LABELS: dict[TaskState, str] = {
     TaskState.not_started: "未启动",
@@ -130,6 +158,80 @@ TASK_PROSE_GROUP = "正文任务"
 def task_state_label(state: TaskState | str | None) -> str:
     """未启动 / 按计划推进 / 滞后 / 已完成, or 未填报 when there is no update."""
     return TASK_STATE_LABELS[TaskState(state)] if state else TASK_NOT_REPORTED
+
+
+# States of a reported figure in a data round, and of the round.
+SUBMISSION_STATE_LABELS: dict[SubmissionState, str] = {
+    SubmissionState.draft: "草稿",
+    SubmissionState.submitted: "已报送",
+    SubmissionState.returned: "已退回",
+    SubmissionState.approved: "已通过",
+    SubmissionState.withdrawn: "已撤回",
+}
+# A figure of a round nobody has entered yet.
+SUBMISSION_DUE = "待填报"
+ROUND_STATE_LABELS: dict[RoundState, str] = {RoundState.open: "填报中", RoundState.closed: "已结束"}
+
+# States of a report built in the browser (web/reports.py), and the formats it is written in.
+REPORT_JOB_STATE_LABELS: dict[str, str] = {"queued": "排队中", "running": "生成中", "done": "已完成", "failed": "失败"}
+REPORT_FORMAT_LABELS: dict[str, str] = {"docx": "Word 文档", "html": "网页（HTML）", "xlsx": "Excel 表格"}
+
+
+def submission_state_label(state: SubmissionState | str | None) -> str:
+    """草稿 / 已报送 / 已退回 / 已通过 / 已撤回, or 待填报 for a figure not entered yet."""
+    return SUBMISSION_STATE_LABELS[SubmissionState(state)] if state else SUBMISSION_DUE
+
+
+# What an audit entry records (its stable action code), as the audit page and its exports name it.
+AUDIT_ACTION_LABELS: dict[str, str] = {
+    "user.add": "新增账号",
+    "user.disable": "停用账号",
+    "user.password": "修改密码",
+    "responsibility": "指标分工",
+    "target.adjust": "调整目标",
+    "plan.load": "载入（发布）规划版本",
+    "setting": "修改设置",
+    "round.open": "开启填报轮次",
+    "round.close": "结束填报轮次",
+    "submission.save": "保存草稿",
+    "submission.submit": "报送数据",
+    "submission.approve": "审核通过",
+    "submission.return": "退回数据",
+    "submission.withdraw": "撤回数据",
+    "login": "登录",
+    "logout": "退出登录",
+    "login_failed": "登录失败",
+    "token": "获取 API 令牌",
+    "import": "导入数据",
+}
+# The fields an audit entry's before/after values carry, as a reader sees them; "user.unit" is the
+# field "unit" of an account's entries (its responsible unit, not a unit of measure).
+AUDIT_FIELD_LABELS: dict[str, str] = {
+    "name": "用户名", "role": "角色", "unit": "单位", "user.unit": "责任单位", "region": "地区", "disabled": "已停用",
+    "created_at": "创建时间", "lead_unit": "牵头单位", "co_units": "配合单位", "state": "状态", "value": "数值",
+    "source": "来源", "note": "说明", "comment": "意见", "version": "版本", "address": "来访地址",
+    "via": "方式", "title": "名称", "year": "年份", "due": "截止日期", "regions": "地区",
+    "text": "原文", "reason": "原因", "document": "依据文件", "id": "编号", "plan_key": "规划",
+    "opened_by": "开启人", "opened_at": "开启时间", "closed_at": "结束时间",
+}
+
+
+def audit_action_label(action: str) -> str:
+    """The Chinese name of an audit action code (the code itself for one not listed)."""
+    return AUDIT_ACTION_LABELS.get(action, action)
+
+
+# Moments (a submission's steps, an audit entry) are stored in UTC and shown in Beijing time,
+# which has no daylight saving: a fixed offset needs no time-zone database.
+BEIJING_TIME = timezone(timedelta(hours=8), "北京时间")
+
+
+def fmt_moment(moment: datetime | None, *, seconds: bool = False) -> str:
+    """'2025-03-31 17:05' in Beijing time (a naive moment is taken as UTC, as SQLite returns it); '—' for none."""
+    if moment is None:
+        return MISSING
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(BEIJING_TIME).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 UNCATEGORISED = "其他"
@@ -193,3 +295,64 @@ def place_in_plan(line: int | None, location: str | None = None) -> str:
 def stale_note(data_year: int | None) -> str:
     """What a finding on old data says after its status: （按2021年数据）."""
     return f"（按{data_year}年数据）" if data_year else ""
+
+
+# Projects (重大项目): milestones, the words of the tracking status (the states are the task states,
+# TASK_STATE_LABELS, judged by the rule in evaluate/projects.py), and the groups of the roll-ups.
+MILESTONE_LABELS: dict[Milestone, str] = {
+    Milestone.approved: "立项",
+    Milestone.started: "开工",
+    Milestone.completed: "完工",
+    Milestone.in_service: "投用",
+}
+PROJECT_NOT_IN_PLAN = "规划未列名"  # a project a sheet adds (the 551 list), not named in the plan's text
+PROJECT_LATE = "逾期"  # a milestone later than planned by more than the margin
+PROJECT_STALLED = "停滞"  # no movement: see evaluate/projects.py
+NO_GROUP = "未注明"  # a roll-up group the sheet leaves blank (no unit, no region)
+
+
+def milestone_label(milestone: Milestone | str) -> str:
+    """立项 / 开工 / 完工 / 投用."""
+    return MILESTONE_LABELS[Milestone(milestone)]
+
+
+# Series across plans (planwatch/series_match.py): why two plans' indicators were taken as one series.
+SERIES_MATCH_LABELS: dict[str, str] = {
+    "same_name": "名称、单位相同",
+    "normalised": "名称规范化后相同（全角半角、空格、标记）",
+    "synonym": "同义名称",
+    "confirmed": "人工确认",  # planwatch series confirm: a person's decision, whatever the names say
+}
+
+# A person's decision on two plans' indicators (planwatch series confirm / split; store/series_matches.py).
+SERIES_DECISION_LABELS: dict[str, str] = {
+    "confirmed": "确认为同一序列",
+    "split": "确认不是同一序列",
+}
+
+
+SERIES_UNITS_CONVERTED = "单位换算"
+
+
+def series_match_label(reason: str, synonyms: tuple[str, ...] | list[str] = (),
+                       units: tuple[str, str] | None = None) -> str:
+    """名称、单位相同 / 同义名称（研究与试验发展经费→研发经费） / 名称相同（单位换算：万元→亿元）."""
+    label = SERIES_MATCH_LABELS[reason]
+    notes = list(synonyms) + ([f"{SERIES_UNITS_CONVERTED}：{units[0]}→{units[1]}"] if units else [])
+    if units and reason == "same_name":
+        label = "名称相同"
+    return f"{label}（{'；'.join(notes)}）" if notes else label
+
+
+# The county-vs-city check (evaluate/counties_vs_city.py).
+COUNTY_TOTAL_SHORT = "县级目标合计低于全市目标"
+COUNTY_TOTAL_COVERS = "县级目标合计不低于全市目标"
+COUNTY_TOTAL_OVER = "县级目标合计高于全市上限"
+COUNTY_TOTAL_WITHIN = "县级目标合计不高于全市上限"
+COUNTY_RATE_BELOW = "低于全市目标"  # a county's target weaker than the city's, on a higher-is-better indicator
+COUNTY_RATE_ABOVE = "高于全市目标"  # …on a lower-is-better one (PM2.5 浓度, 失业率)
+COUNTY_LACKS = "县级规划缺少此指标"
+COUNTY_NONE_WEAKER = "各县目标均不弱于全市目标"
+COUNTY_SUM_PARTIAL = "合计不含未载入规划的{n}个县（市、区）"
+COUNTY_NO_PLAN = "未载入规划"
+COUNTY_CITY_NO_VALUE = "全市目标无数值，未比较"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from planwatch.errors import StoreError
+from planwatch.errors import ConflictError, DataImportError, InputError, NotFoundError, StoreError
 from planwatch.store import Assignment, schema, split_units
 
 PASSWORD = "correct horse battery"
@@ -44,7 +44,7 @@ def test_disabled_user_never_verifies(store):
 
 def test_the_last_admin_cannot_be_disabled(store):
     store.add_user("root", role="admin", password=PASSWORD)
-    with pytest.raises(StoreError, match="唯一可用的管理员"):
+    with pytest.raises(ConflictError, match="唯一可用的管理员"):
         store.disable_user("root")
     store.add_user("root2", role="admin", password=PASSWORD)
     store.disable_user("root")
@@ -58,25 +58,25 @@ def test_set_password(store):
     assert stored_hash(store, "alice") != before
     assert store.verify_password("alice", PASSWORD) is None
     assert store.verify_password("alice", "another password") is not None
-    with pytest.raises(StoreError, match="没有名为 ghost 的用户"):
+    with pytest.raises(NotFoundError, match="没有名为 ghost 的用户"):
         store.set_password("ghost", "another password")
-    with pytest.raises(StoreError, match="密码至少 8 个字符"):
+    with pytest.raises(InputError, match="密码至少 8 个字符"):
         store.set_password("alice", "short")
 
 
 def test_duplicate_name_is_refused(store):
     store.add_user("alice", role="viewer", password=PASSWORD)
-    with pytest.raises(StoreError, match="用户 alice 已存在"):
+    with pytest.raises(ConflictError, match="用户 alice 已存在"):
         store.add_user("alice", role="admin", password=PASSWORD)
     assert len(store.users()) == 1
 
 
 def test_reporter_needs_a_unit_and_roles_are_checked(store):
-    with pytest.raises(StoreError, match=r"reporter.*必须指定责任单位"):
+    with pytest.raises(InputError, match=r"reporter.*必须指定责任单位"):
         store.add_user("rep", role="reporter", password=PASSWORD)
-    with pytest.raises(StoreError, match=r"角色 'boss' 无效：应为 admin（管理员）、planner（规划处）、reporter（填报单位）、viewer"):
+    with pytest.raises(InputError, match=r"角色 'boss' 无效：应为 admin（管理员）、planner（规划处）、reporter（填报单位）、viewer"):
         store.add_user("rep", role="boss", password=PASSWORD)
-    with pytest.raises(StoreError, match="用户名 'a b' 含有空白"):
+    with pytest.raises(InputError, match="用户名 'a b' 含有空白"):
         store.add_user("a b", role="viewer", password=PASSWORD)
     assert store.users() == []
 
@@ -86,7 +86,7 @@ def test_reporter_with_unit_and_region(store):
     user = store.add_user("nanhu", role="reporter", password=PASSWORD, unit="南湖区统计局", region="南湖区")
     assert (user.unit, user.region) == ("南湖区统计局", "南湖区")
     assert store.verify_password("nanhu", PASSWORD) == user
-    with pytest.raises(StoreError, match="地区 火星 不在数据库中"):
+    with pytest.raises(InputError, match="地区 火星 不在数据库中"):
         store.add_user("mars", role="reporter", password=PASSWORD, unit="统计局", region="火星")
 
 
@@ -108,13 +108,13 @@ def test_assign_by_id_number_or_name(store, jiaxing_plan):
 
 def test_assign_refuses_unknown_and_previous_indicators(store, jiaxing_plan):
     store.load_plan(jiaxing_plan)
-    with pytest.raises(StoreError, match="找不到指标 没有这个指标"):
+    with pytest.raises(InputError, match="找不到指标 没有这个指标"):
         store.assign("没有这个指标", "市统计局")
-    with pytest.raises(StoreError, match="表1"):
+    with pytest.raises(InputError, match="表1"):
         store.assign("T1-1", "市统计局")
-    with pytest.raises(StoreError, match="既是牵头单位又是配合单位"):
+    with pytest.raises(InputError, match="既是牵头单位又是配合单位"):
         store.assign("T2-1", "市统计局", ["市统计局"])
-    with pytest.raises(StoreError, match="缺少牵头单位"):
+    with pytest.raises(InputError, match="缺少牵头单位"):
         store.assign("T2-1", " ")
     assert store.responsibilities() == []
 
@@ -126,7 +126,7 @@ def test_assign_many_is_all_or_nothing(store, jiaxing_plan):
                Assignment(indicator="不存在", lead_unit="市统计局", row=3),
                Assignment(indicator="1", lead_unit="市发展改革委", row=4),
                Assignment(indicator="T2-9", lead_unit="嘉兴海关", row=5)]
-    with pytest.raises(StoreError, match="分工有 2 处问题，未写入任何分工") as caught:
+    with pytest.raises(DataImportError, match="分工有 2 处问题，未写入任何分工") as caught:
         store.assign_many(entries)
     assert "第 3 行：找不到指标 不存在" in str(caught.value)
     assert "第 4 行：指标 1 已在第 2 行分工" in str(caught.value)

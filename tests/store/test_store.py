@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect
 
-from planwatch.errors import StoreError
+from planwatch.errors import InputError, StoreError
 from planwatch.model import Observation, Series
 from planwatch.store import open_store, resolve_url
 from planwatch.store.connection import head_revision
@@ -30,7 +30,7 @@ def test_init_creates_schema_and_is_idempotent(store_url):
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert {"plans", "plan_versions", "indicators", "targets", "target_adjustments", "regions", "series", "imports",
             "observations"} <= tables
-    assert version == head_revision() == "0004"
+    assert version == head_revision() == "0007"
     assert store.plans() == []
     store.dispose()
 
@@ -94,9 +94,9 @@ def test_add_adjustment_creates_a_version(store, hand_plan):
     assert store.plan().indicator("T2-6").target.adjustment_reason == "人才统计口径调整"
     assert [(a.indicator, a.reason, a.document) for a in store.adjustments()] == [("T2-6", "人才统计口径调整",
                                                                                    "市政府批复")]
-    with pytest.raises(StoreError, match="规划中没有指标 99"):
+    with pytest.raises(InputError, match="规划中没有指标 99"):
         store.add_adjustment("99", new_value=1, reason="x")
-    with pytest.raises(StoreError, match="日期 2024/1/1 无效"):
+    with pytest.raises(InputError, match="日期 2024/1/1 无效"):
         store.add_adjustment("6", new_value=150, reason="x", date="2024/1/1")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planwatch.errors import StoreError
+from planwatch.errors import InputError, StoreError
 from planwatch.model import TaskState, TaskUpdate
 from planwatch.observe.task_progress import progress_from_sheet
 
@@ -45,7 +45,7 @@ def test_unknown_task_or_bad_date_writes_nothing(plan_store):
     with pytest.raises(StoreError, match=r"没有任务 box99\.1"):
         plan_store.record_task_progress(None, [update("box5.1", TaskState.done, "2025-06-30"),
                                                update("box99.1", TaskState.done, "2025-06-30")])
-    with pytest.raises(StoreError, match="YYYY-MM-DD"):
+    with pytest.raises(InputError, match="YYYY-MM-DD"):
         plan_store.record_task_progress(None, [update("box5.1", TaskState.done, "2025-13-01")])
     with pytest.raises(StoreError, match="没有键为 nope 的规划"):
         plan_store.record_task_progress("nope", [update("box5.1", TaskState.done, "2025-06-30")])

@@ -102,11 +102,13 @@ NANHU = "南湖区"
 SUB_REGIONS = [{"name": NANHU, "parent": REGION, "level": "county"}]
 
 
-def fill_store(store: Store) -> Store:
-    """Load the sample plan, its county and the real reported numbers into an initialised store."""
+def fill_store(store: Store, *, public: bool = True) -> Store:
+    """Load the sample plan, its county and the real reported numbers into an initialised store; in
+    public mode (as the dashboard tests read it) unless asked otherwise."""
     store.load_plan(sample_plan(), source="sample", note="tests/web")
     store.add_regions(SUB_REGIONS)
     store.add_observations(sample_observations())
+    store.change_settings({"public": public})
     return store
 
 
@@ -118,9 +120,10 @@ def web_url(tmp_path) -> str:
 
 @pytest.fixture
 def empty_store(web_url):
-    """An initialised store with no plan yet."""
+    """An initialised store with no plan yet, in public mode."""
     s = open_store(web_url)
     s.init()
+    s.change_settings({"public": True})
     yield s
     s.dispose()
 
@@ -139,7 +142,8 @@ def client(web_store) -> TestClient:
 
 @pytest.fixture
 def real_store(jiaxing_store):
-    """The store with the real Jiaxing plan and data (from tests/conftest.py)."""
+    """The store with the real Jiaxing plan and data (from tests/conftest.py), in public mode."""
+    jiaxing_store.change_settings({"public": True})
     return jiaxing_store
 
 

@@ -210,17 +210,18 @@ def test_regions(client):
 
 def test_errors_are_chinese_json_with_status(client):
     cases = {
-        "/api/indicators/T9-9": (404, "未找到指标：T9-9"),
-        "/api/findings?year=2030": (400, "评估年份 2030 超出规划期：应在基期 2020 年至目标年 2025 年之间"),
-        "/api/findings?year=abc": (400, "参数 year 的值 'abc' 无效（应为整数）"),
-        "/api/findings?region=杭州市": (400, "未知地区：杭州市（可选：嘉兴市、南湖区）"),
-        "/api/findings?method=magic": (400, ("未知的评估方法“magic”；可用方法：elapsed_time（时间进度法）、"
-                                             "open_sdg（Open SDG 进度法）、unsd（联合国统计司（UNSD）推算法）")),
-        "/api/nothing": (404, "页面不存在"),
+        "/api/indicators/T9-9": (404, "not_found", "未找到指标：T9-9"),
+        "/api/findings?year=2030": (400, "invalid_request", "评估年份 2030 超出规划期：应在基期 2020 年至目标年 2025 年之间"),
+        "/api/findings?year=abc": (400, "invalid_request", "参数 year 的值 'abc' 无效（应为整数）"),
+        "/api/findings?region=杭州市": (400, "invalid_request", "未知地区：杭州市（可选：嘉兴市、南湖区）"),
+        "/api/findings?method=magic": (400, "invalid_request", (
+            "未知的评估方法“magic”；可用方法：elapsed_time（时间进度法）、"
+            "open_sdg（Open SDG 进度法）、unsd（联合国统计司（UNSD）推算法）")),
+        "/api/nothing": (404, "not_found", "页面不存在"),
     }
-    for path, (status, message) in cases.items():
+    for path, (status, code, message) in cases.items():
         r = client.get(path)
-        assert (r.status_code, r.json()) == (status, {"error": message, "status": status}), path
+        assert (r.status_code, r.json()) == (status, {"error": message, "code": code, "status": status}), path
 
 
 def test_empty_store_is_503(empty_store):

@@ -141,7 +141,7 @@ def test_status_colours_come_from_the_one_palette(client):
 @pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "localhost.evil.example:8000", ""])
 def test_a_foreign_host_is_refused(client, host):
     api = client.get("/api/findings", headers={"host": host})
-    assert (api.status_code, api.json()) == (400, {"error": FOREIGN_HOST, "status": 400})
+    assert (api.status_code, api.json()) == (400, {"error": FOREIGN_HOST, "code": "host_not_allowed", "status": 400})
     page = client.get("/", headers={"host": host})
     assert page.status_code == 400 and FOREIGN_HOST in page.text and 'lang="zh-CN"' in page.text
 
@@ -273,7 +273,7 @@ def test_long_inputs_are_cut_in_error_pages(client):
 
 def test_a_100_kb_header_is_refused_with_431(client):
     api = client.get("/api/findings", headers={"x-padding": "a" * 100_000})
-    assert (api.status_code, api.json()) == (431, {"error": HEADERS_TOO_LARGE, "status": 431})
+    assert (api.status_code, api.json()) == (431, {"error": HEADERS_TOO_LARGE, "code": "headers_too_large", "status": 431})
     page = client.get("/", headers={"cookie": "a=" + "b" * 100_000})
     assert page.status_code == 431 and HEADERS_TOO_LARGE in page.text
 
@@ -293,7 +293,7 @@ def test_header_limits_total_and_per_field(client):
 def test_every_year_outside_the_plan_is_the_same_400(client, year):
     message = f"评估年份 {year} 超出规划期：应在基期 2020 年至目标年 2025 年之间"
     api = client.get(f"/api/findings?year={year}")
-    assert (api.status_code, api.json()) == (400, {"error": message, "status": 400})
+    assert (api.status_code, api.json()) == (400, {"error": message, "code": "invalid_request", "status": 400})
     page = client.get(f"/indicators/T2-1?year={year}")
     assert page.status_code == 400 and message in page.text
 

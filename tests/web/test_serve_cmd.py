@@ -56,14 +56,14 @@ def test_get_page_and_options_reach_settings(db, capsys):
 def test_get_error_status_exits_non_zero(db, capsys):
     assert main(["serve", "--db", db, "--get", "/api/indicators/T9-9"]) == 1
     captured = capsys.readouterr()
-    assert json.loads(captured.out) == {"error": "未找到指标：T9-9", "status": 404}
+    assert json.loads(captured.out) == {"error": "未找到指标：T9-9", "code": "not_found", "status": 404}
     assert "/api/indicators/T9-9 返回状态码 404" in captured.err
 
 
 def test_get_on_a_store_without_plan_exits_non_zero(empty_store, capsys):
     assert main(["serve", "--db", empty_store.url, "--get", "/api/findings"]) == 1
     captured = capsys.readouterr()
-    assert json.loads(captured.out) == {"error": "数据库中还没有规划，请先运行 planwatch load plan.yaml", "status": 503}
+    assert json.loads(captured.out) == {"error": "数据库中还没有规划，请先运行 planwatch load plan.yaml", "code": "store_unavailable", "status": 503}
 
 
 def test_db_defaults_to_environment(monkeypatch):

@@ -8,6 +8,7 @@ from planwatch.web import WebSettings, create_app
 
 
 def test_cards_say_how_many_rest_on_stale_data(jiaxing_store_shared):
+    jiaxing_store_shared.change_settings({"public": True})
     client = TestClient(create_app(WebSettings(db=jiaxing_store_shared.url), store=jiaxing_store_shared))
     summary = {s["status"]: (s["count"], s["stale"]) for s in client.get("/api/findings?year=2024").json()["summary"]}
     # 2024 judged on 2021–22 data: PM2.5 (achieved), five ahead, income growth and unemployment (on track: an annual

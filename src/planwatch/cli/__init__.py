@@ -17,14 +17,18 @@ from planwatch.errors import PlanwatchError
 
 # Command modules register on import; the order is the data's flow.
 from . import (
+    counties_cmd,  # noqa: F401
     demo_cmd,  # noqa: F401
     evaluate_cmd,  # noqa: F401
     ingest_cmd,  # noqa: F401
+    projects_cmd,  # noqa: F401
     report_cmd,  # noqa: F401
+    series_cmd,  # noqa: F401
     serve_cmd,  # noqa: F401
     store_cmd,  # noqa: F401
     tasks_cmd,  # noqa: F401
     user_cmd,  # noqa: F401
+    workspace_cmd,  # noqa: F401
 )
 from .app import app
 from .usage import is_usage_error, usage_message

@@ -44,8 +44,12 @@ def demo(
     console.print(
         "⑤ 打开监测看板：\n"
         f"   {_command()} serve --db {db_arg}\n"
-        "   然后在浏览器中打开 http://127.0.0.1:8000/ ；"
-        f"或直接打开 HTML 报告 {next((p for p in result.reports if p.suffix == '.html'), '')}",
+        "   然后在浏览器中打开 http://127.0.0.1:8000/ （公开模式：不登录即可查看已审核的数据）；"
+        f"或直接打开 HTML 报告 {next((p for p in result.reports if p.suffix == '.html'), '')}\n"
+        "⑥ 数据填报工作台：先创建管理员和规划处账号，再登录 http://127.0.0.1:8000/login\n"
+        f"   {_command()} user add admin --role admin --db {db_arg}\n"
+        f"   {_command()} user add planner --role planner --db {db_arg}\n"
+        f"   {_command()} user add tjj --role reporter --unit 市统计局 --db {db_arg}   （示例分工中的牵头单位）",
         highlight=False,
     )
 

@@ -28,6 +28,7 @@ def serve(
     region: Annotated[str | None, typer.Option("--region", help=setting_help("region"))] = None,
     year: Annotated[int | None, typer.Option("--year", help=setting_help("year"))] = None,
     method: Annotated[str, typer.Option("--method", help=setting_help("method"))] = setting_default("method"),
+    https: Annotated[bool, typer.Option("--https", help=setting_help("https"))] = setting_default("https"),
     allow_host: Annotated[
         list[str] | None, typer.Option("--allow-host", help=setting_help("allowed_hosts") + "；每次添加一个，可重复")
     ] = None,
@@ -40,7 +41,7 @@ def serve(
 
     hosts = [*setting_default("allowed_hosts"), *allow_host] if allow_host else None
     given = {"db": db, "host": host, "port": port, "plan": plan, "title": title, "region": region, "year": year, "method": method,
-             "allowed_hosts": hosts}
+             "https": https, "allowed_hosts": hosts}
     settings = build_settings({k: v for k, v in given.items() if v is not None})
     web_app = create_app(settings)
     if get is not None:
@@ -77,11 +78,18 @@ def answer_one(web_app, path: str) -> None:
 
     import httpx
 
+    from planwatch.web.auth import CLI_SCOPE_KEY
+
     if not path.startswith("/"):
         path = "/" + path
 
+    async def from_the_command_line(scope, receive, send):
+        # Whoever runs the command holds the database itself: the request reads as an internal viewer.
+        # Only this in-process call carries the key; no request from the network can.
+        await web_app({**scope, CLI_SCOPE_KEY: True}, receive, send)
+
     async def fetch() -> httpx.Response:
-        transport = httpx.ASGITransport(app=web_app, raise_app_exceptions=False)
+        transport = httpx.ASGITransport(app=from_the_command_line, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             return await client.get(path)
 

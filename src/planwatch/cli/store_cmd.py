@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from planwatch.errors import DataImportError, InputError, StoreError
@@ -145,8 +146,9 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="观测数据 CSV 或 X
 
     series = [parse_declare(d) for d in declare or []]
     try:
-        report = import_file(_store(db), file, dry_run=dry_run, declare=series or None, region_default=region,
-                             sheet=sheet, encoding=encoding)
+        with ImportProgress() as progress:
+            report = import_file(_store(db), file, dry_run=dry_run, declare=series or None, region_default=region,
+                                 sheet=sheet, encoding=encoding, progress=progress)
     except DataImportError as exc:
         _print_problems(exc, problems)
         if problems is not None:
@@ -155,6 +157,41 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="观测数据 CSV 或 X
     if problems is not None:
         _write_problems(problems, None)
     print_import_report(report)
+
+
+class ImportProgress:
+    """A progress bar (on stderr) for an import that has run a while: a small file finishes before it shows."""
+
+    SHOW_AFTER_SECONDS = 2.0
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> ImportProgress:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.bar is None:
+            if self.clock() - self.started < self.SHOW_AFTER_SECONDS:
+                return
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(stage, total=total)
+        assert self.task is not None, "the task is added with the bar"
+        self.bar.update(self.task, description=STAGE_LABELS.get(stage, stage), completed=done, total=total)
+
+
+STAGE_LABELS = {"读取": "读取文件", "检查": "检查数据行", "写入": "写入数据库"}
 
 
 # Problems listed on the terminal; the rest are counted, and --problems FILE writes them all.

@@ -13,6 +13,7 @@ from rich.table import Table
 from planwatch.errors import InputError
 from planwatch.observe.assignments import assignments_from_sheet
 from planwatch.store import ROLES_HELP
+from planwatch.vocabulary import fmt_moment
 
 from . import json_output
 from .app import DbOption, PlanOption, app
@@ -76,7 +77,7 @@ def user_list_cmd(as_json: Annotated[bool, typer.Option("--json", help="以 JSON
         table.add_column(label, overflow="fold")
     for u in users:
         table.add_row(u.name, f"{u.role}（{u.role_label}）", u.unit or "", u.region or "",
-                      "已停用" if u.disabled else "可用", f"{u.created_at:%Y-%m-%d %H:%M}")
+                      "已停用" if u.disabled else "可用", fmt_moment(u.created_at))
     console.print(table)
 
 

@@ -11,7 +11,7 @@ whichever surface asks. The defaults are decided here and nowhere else:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -19,13 +19,15 @@ import pandas as pd
 
 from planwatch.errors import EvaluationError
 from planwatch.model import Assessment, Plan
-from planwatch.store import Store
+from planwatch.store import Store, Submission
 
-from .aggregation import with_county_totals
+from .aggregation import DERIVED, with_county_totals
 from .assessment import evaluate, latest_data_year
 from .settings import EvaluationSettings
 
 DEFAULT_METHOD = "elapsed_time"
+# What names one figure: a pending value replaces the current observation with the same key.
+FIGURE_KEY = ("indicator", "region", "year", "kind")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Inputs:
     plan: Plan
     frame: pd.DataFrame
     region_tree: tuple[str, ...] = ()
+    # The regions directly below the plan's own, whose figures are summed where its own total is missing.
+    children: tuple[str, ...] = ()
 
     # Cached: a dashboard snapshot answers many requests from one Inputs, and both read the whole frame.
     @cached_property
@@ -70,13 +74,43 @@ def read_inputs(store: Store, plan_key: str | None = None) -> Inputs:
     """The plan (``plan_key``, or the store's only one), its current observations and the region tree.
 
     Totals the plan's region lacks are summed from the regions directly below it (see :mod:`.aggregation`),
-    so every surface judges and charts the same derived figures.
+    so every surface judges and charts the same derived figures. With several plans stored, each indicator
+    reads its series (:meth:`planwatch.store.series_matches.SeriesLinks.frame_for`): the GDP figures
+    imported once serve the 14th plan and the 15th.
     """
-    plan = store.plan(chosen_plan(store, plan_key))
+    chosen = chosen_plan(store, plan_key)
+    plan = store.plan(chosen)
     regions = store.regions()
     children = [r.name for r in regions if plan.meta.region and r.parent == plan.meta.region]
-    frame = with_county_totals(plan, store.observation_frame(), children)
-    return Inputs(plan, frame, tuple(r.name for r in regions))
+    observed = store.observation_frame()
+    if chosen is not None:  # several plans: read each indicator's series, stored once for all plans
+        observed = store.series_links().frame_for(chosen, observed)
+    frame = with_county_totals(plan, observed, children)
+    return Inputs(plan, frame, tuple(r.name for r in regions), tuple(children))
+
+
+def with_pending(inputs: Inputs, submissions: Iterable[Submission]) -> Inputs:
+    """The inputs as they would be if every pending (submitted, not yet approved) figure were approved:
+    each figure's value overlays the current observation of the same indicator, region, year and kind
+    (or is added), and the county totals are summed again, as an approval followed by a re-read would.
+    A planner's preview only: the published evaluation never reads a figure nobody approved."""
+    rows = [{"indicator": s.indicator, "region": s.region, "year": int(s.year), "value": float(s.value),
+             "bound": None, "text": None, "kind": str(s.kind), "unit": s.unit, "source": s.source, "note": s.note,
+             "vintage": None, DERIVED: False}
+            for s in submissions if s.value is not None]
+    if not rows:
+        return inputs
+    pending = pd.DataFrame(rows).drop_duplicates(subset=list(FIGURE_KEY), keep="last")
+    frame = inputs.frame
+    reported = frame[~frame[DERIVED].astype(bool)] if DERIVED in frame.columns else frame
+    keys = pd.MultiIndex.from_frame(reported[list(FIGURE_KEY)].astype({"year": "int64"}))
+    replaced = keys.isin(pd.MultiIndex.from_frame(pending[list(FIGURE_KEY)]))
+    kept = reported[~replaced]
+    merged = pd.concat([kept, pending[[c for c in kept.columns if c in pending.columns]]], ignore_index=True)
+    merged["year"] = merged["year"].astype("int64")
+    merged["value"] = pd.to_numeric(merged["value"], errors="coerce").astype("float64")
+    return Inputs(inputs.plan, with_county_totals(inputs.plan, merged, inputs.children), inputs.region_tree,
+                  inputs.children)
 
 
 def assess(inputs: Inputs, *, year: int | None = None, regions: Sequence[str] | None = None,

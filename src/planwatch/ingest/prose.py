@@ -3,7 +3,8 @@ achievements (全市地区生产总值突破5500亿元).
 
 A paragraph is read sentence by sentence (。；), clause by clause (，：) and segment by segment
 (、), ignoring delimiters inside brackets and quotes. Each quantity (a number with a unit, a
-fraction such as 三分之二, or 翻一番) is tied to the nearest verb before it in its segment; the
+fraction such as 三分之二, 翻一番, a round figure in words such as 千名 or “百部”, a travel time such as
+半小时, or 清零) is tied to the nearest verb before it in its segment; the
 text before the verb is its subject. A segment with a quantity but no verb of its own continues
 the previous one (、力争1万亿元), and 分别 pairs a list of subjects with a list of values.
 """
@@ -21,7 +22,7 @@ from planwatch.model import (
     ProseTarget,
     TargetKind,
 )
-from planwatch.numbers import normalise_quantity, parse_number, parse_year
+from planwatch.numbers import normalise_quantity, parse_number, parse_numeral_word, parse_year
 
 from .document import Document, halfwidth
 from .outline import Outline
@@ -36,11 +37,22 @@ UNITS = (
 UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 NUMBER = r"\d+(?:\.\d+)?"
 CN_SMALL = "一二三四五六七八九十"
+# A figure in words is read only as a round magnitude (百部, 千名, 两千户, 十万人) before a counting word:
+# small numerals before a counting word (两个区域医疗中心, 三条生态廊道, 五个分中心) enumerate named things
+# rather than commit to a quantity. 百年 (an anniversary) and 每万人 (a rate's base) are not figures.
+CN_COUNT_UNITS = "名|部|个|家|所|项|座|条|户|张|套|件|台|辆|处|位|场|册|人"
+CN_ROUND = rf"(?<![零一二两三四五六七八九十百千万每])(?P<cn>[一二两三四五六七八九]?[十百千万]+)(?P<cnunit>{CN_COUNT_UNITS})(?!庭|口)"
+# A travel-time standard (半小时中心城市至县级城区, 1小时市域通达) commits to a duration at most.
+DURATION = r"(?<![\d.])(?P<dur>半|\d+(?:\.\d+)?|[一两二三四五六七八九十]+)(?P<durunit>小时|分钟)"
 QUANTITY = re.compile(
     rf"(?<![\d.A-Za-z])(?P<num>{NUMBER})(?:\s*[-—–~～至]\s*(?P<num2>{NUMBER}))?\s*(?P<unit>{UNIT_PATTERN})"
     r"(?P<qual>及以上|及以下|以上|以下|左右|以内)?"
     rf"|(?P<frac>[{CN_SMALL}]+分之[{CN_SMALL}]+)(?P<fqual>以上|以下|左右)?"
     r"|(?P<double>再?翻(?P<times>一|两|二|三)番)"
+    # “百部”: a figure alone in quotes is emphasis, not a name (unlike “文化进万家”), so the quotes belong to it.
+    rf"|(?P<cnq>“)?{CN_ROUND}(?(cnq)”)"
+    rf"|{DURATION}"
+    r"|(?P<zero>(?:动态)?清零)"
 )
 LEVEL_VERBS = ("达到", "达", "突破", "超过", "不少于", "不低于", "不超过", "不高于", "控制在", "保持在", "稳定在",
                "提高到", "提升到", "提高至", "提升至", "降低到", "降低至", "下降到", "下降至", "降至", "降到",
@@ -48,7 +60,7 @@ LEVEL_VERBS = ("达到", "达", "突破", "超过", "不少于", "不低于", "�
 GROWTH_VERBS = ("年均增长", "年均提高", "年均下降", "年均降低", "增长", "提高", "下降", "降低", "减少", "提升",
                 "上升")
 ACTION_VERBS = ("完成", "培育", "新增", "实施", "建成", "建设", "遴选", "引进", "打造", "创建", "带动", "新认定",
-                "认定", "培养", "新建", "招引", "引育", "培训", "改造", "新开工", "开工", "竣工", "新引进")
+                "认定", "培养", "新建", "招引", "引育", "培训", "改造", "新开工", "开工", "竣工", "新引进", "创作")
 VERB = re.compile("|".join(sorted(LEVEL_VERBS + GROWTH_VERBS + ACTION_VERBS, key=len, reverse=True)))
 AT_LEAST_VERBS = {"不少于", "不低于", "突破", "超过"}
 AT_MOST_VERBS = {"不超过", "不高于", "控制在", "降低到", "降低至", "下降到", "下降至", "降至", "降到"}
@@ -74,6 +86,11 @@ PIPE_ROW = re.compile(r"\|.*\|")
 REVIEW_HEADING = re.compile(r"成就|回顾|成绩|取得|成效|发展基础|总结")
 GOALS_HEADING = re.compile(r"主要目标|发展目标|目标任务")
 TIMES = {"一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0}
+# What a travel-time standard is of ends before 的 and without the network word (…的现代化交通网络体系).
+DURATION_SUBJECT_END = re.compile(r"(?:的.*|网络体系|网络|交通圈|圈)$")
+# 清零 counts the subject's members; the unit they are counted in, when the subject says what they are.
+CLEARED_VERB = re.compile(r"(?:实现|基本|全面|动态)+$")
+COUNTED_IN = {"家庭": "户", "户": "户", "企业": "家", "村": "个", "人员": "人", "人口": "人"}
 
 
 @dataclass
@@ -160,6 +177,12 @@ def split_subjects(text: str) -> list[str]:
 
 def quantity_values(match: re.Match) -> tuple[float | None, float | None, str | None, str | None]:
     """(value, value_max, unit, qualifier) of a quantity match."""
+    if match.group("cn"):
+        return parse_numeral_word(match.group("cn")), None, match.group("cnunit"), None
+    if match.group("dur"):
+        return parse_numeral_word(match.group("dur")), None, match.group("durunit"), None
+    if match.group("zero"):
+        return 0.0, None, None, None
     if match.group("double"):
         return TIMES[match.group("times")], None, "倍", match.group("double").lstrip("再")
     if match.group("frac"):
@@ -244,6 +267,10 @@ class _SentenceReader:
         verbs = list(VERB.finditer(text, seg_start, match.start()))
         value, value_max, unit, qualifier = quantity_values(match)
         aspirational = bool(ASPIRATION.search(before))
+        if match.group("dur"):
+            return self.duration(match, segment, value, unit, aspirational)
+        if match.group("zero"):
+            return self.cleared(match, segment, before, aspirational)
         if match.group("double"):
             return self.relative(match, segment, before, previous, value, unit, qualifier, aspirational)
         if verbs:
@@ -269,6 +296,20 @@ class _SentenceReader:
                              comparator_of("", subject, qualifier, value_max), qualifier, aspirational,
                              TargetKind.level, markers)
         return None
+
+    def duration(self, match, segment, value, unit, aspirational) -> Statement | None:
+        """A travel-time standard: 构建半小时中心城市至县级城区 → 中心城市至县级城区, at most 0.5 小时."""
+        after = self.text[match.end(): segment[1]].rstrip(" ，,、；;：:。！？!?")
+        subject = clean_subject(DURATION_SUBJECT_END.sub("", after))[0]
+        return self.make(match, segment, subject, value, None, unit, Comparator.at_most, None, aspirational,
+                         TargetKind.level, [])
+
+    def cleared(self, match, segment, before, aspirational) -> Statement | None:
+        """Brought to zero and kept there: 确保零就业家庭动态清零 → 零就业家庭, at most 0 户."""
+        subject, markers = clean_subject(CLEARED_VERB.sub("", before))
+        unit = next((u for noun, u in COUNTED_IN.items() if subject.endswith(noun)), None)
+        return self.make(match, segment, subject, 0.0, None, unit, Comparator.at_most, None, aspirational,
+                         TargetKind.level, markers)
 
     def relative(self, match, segment, before, previous, value, unit, qualifier, aspirational) -> Statement | None:
         """A relative target: 在2025年的基础上力争再翻一番."""
@@ -298,7 +339,10 @@ class _SentenceReader:
         middle = text[verb.end(): match.start()]
         subject, markers = clean_subject(pre)
         if verb_text in ACTION_VERBS:
-            obj = clean_subject(middle if middle.strip() else text[match.end(): seg_end])[0]
+            after = text[match.end(): seg_end]
+            # 创作迎接建党百年“百部”文艺精品: the quoted figure stands inside the object, which runs on after it.
+            spoken = middle + after if match.group("cnq") else (middle if middle.strip() else after)
+            obj = clean_subject(spoken)[0]
             subject = subject + verb_text + obj
         elif middle.strip():
             if middle.rstrip().endswith("的") and unit == "%":

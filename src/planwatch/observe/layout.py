@@ -104,8 +104,12 @@ def header_problems(header: list[str]) -> list[Problem]:
 def stray_cells(table: Table, wide: bool) -> list[Problem]:
     """A problem for each row with text in a column that has no name (or beyond the header): its meaning is unknown."""
     named = {i for i, h in enumerate(table.header) if h} | ({0} if wide else set())
+    unnamed = [i for i in range(len(table.header)) if i not in named]
+    width = len(table.header)
     out = []
     for n, cells in table.rows:
+        if len(cells) <= width and not any(cells[i] for i in unnamed):  # most rows: nothing to look at
+            continue
         stray = next((i for i, c in enumerate(cells) if c and i not in named), None)
         if stray is None:
             continue
@@ -138,6 +142,30 @@ def long_cells(table: Table) -> list[Cells]:
     """Cells of a long-form table, one per row."""
     mapping, extras = classify_columns(table.header)
     return [_cells(n, cells, mapping, table.header, extras) for n, cells in table.rows]
+
+
+def row_cells(table: Table, n: int, cells: list[str]) -> Cells:
+    """The Cells of one row of a long-form table (for the few rows checked one by one)."""
+    mapping, extras = classify_columns(table.header)
+    return _cells(n, cells, mapping, table.header, extras)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where each field of a long-form table is when every field has one column: its index and name."""
+
+    index: dict[str, int]
+    names: dict[str, str]
+    extras: list[tuple[int, str]]
+
+
+def single_columns(header: list[str]) -> Columns | None:
+    """The fields' columns of a long-form header, or None when a field has two (their cells are compared per row)."""
+    mapping, extras = classify_columns(header)
+    if any(len(indexes) > 1 for indexes in mapping.values()):
+        return None
+    return Columns({name: i for name, (i,) in mapping.items()}, {name: header[i] for name, (i,) in mapping.items()},
+                   extras)
 
 
 def wide_cells(table: Table) -> list[Cells]:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from planwatch.model import ObservationKind, Plan
 from planwatch.numbers import UnitError
 from planwatch.numbers import convert as convert_units
-from planwatch.vintages import vintage_named_in, vintage_rank
+from planwatch.vintages import UNSPECIFIED, vintage_named_in, vintage_rank
 
 from .cells import Reading, is_qualitative_unit, normalise, read_cell
-from .layout import FIELD_LABELS, Cells
+from .layout import FIELD_LABELS, Cells, Columns, is_wide, long_cells, row_cells, wide_cells
 from .subjects import Subject, Subjects, unit_key
-from .tables import Problem
+from .tables import Problem, Table
 
 KIND_WORDS = {
     "level": ObservationKind.level, "水平": ObservationKind.level, "总量": ObservationKind.level,
@@ -41,7 +44,11 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
 
 @dataclass
 class Context:
-    """What rows are checked against: the plan, subjects, known regions and the year range."""
+    """What rows are checked against: the plan, subjects, known regions and the year range.
+
+    A file of 100,000 rows names a few indicators, units, regions and years many times over, so each
+    distinct cell text is judged once (``cache``) and the verdict reused for every row holding it.
+    """
 
     plan: Plan
     subjects: Subjects
@@ -49,6 +56,36 @@ class Context:
     region_default: str | None
     first_year: int | None
     last_year: int | None
+    cache: dict[tuple, object] = field(default_factory=dict, repr=False)
+
+    def memo(self, kind: str, key: object, compute):
+        """The verdict on a cell text, computed once per distinct text."""
+        slot = (kind, key)
+        try:
+            return self.cache[slot]
+        except KeyError:
+            found = self.cache[slot] = compute(key)
+            return found
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A field's value read from its cell, or the problem message (with the value to show) that stops it."""
+
+    value: object = None
+    problem: str | None = None
+    shown: str | None = None
+
+
+@dataclass(frozen=True)
+class ValueRule:
+    """How a number of a subject given in a unit is recorded: the unit and kind it gets, any conversion."""
+
+    unit: str | None
+    kind: str
+    convert_from: str | None = None  # the value is converted from this unit into ``unit``
+    note: str | None = None  # said in the report (at the unit column) for each such row
+    problem: str | None = None  # the unit cannot be converted: the row is refused
 
 
 @dataclass
@@ -124,39 +161,55 @@ def _same_meaning(name: str, text: str, ctx: Context) -> object:
     return normalise(text)
 
 
+def _report(verdict: Verdict, name: str, problem):
+    if verdict.problem:
+        problem(name, verdict.problem, verdict.shown)
+    return verdict.value
+
+
 def _subject(cells: Cells, ctx: Context, problem) -> Subject | None:
-    key = cells.get("indicator")
-    if not key:
-        problem("indicator", "缺少指标：应为规划指标表中的序号、指标编号或指标名称，或已声明的数据系列代码")
-        return None
-    found = ctx.subjects.find(key)
-    if found is None:
-        problem("indicator", "未知指标：规划中没有此序号/编号/名称，也不是已声明的数据系列"
-                             "（可用 --declare 代码:名称:单位 声明）")
-    return found
+    return _report(ctx.memo("indicator", cells.get("indicator"), lambda key: subject_verdict(key, ctx)),
+                   "indicator", problem)
 
 
 def _region(cells: Cells, ctx: Context, problem) -> str | None:
-    name = normalise(cells.get("region")) or ctx.region_default or ctx.plan.meta.region
-    if not name:
-        problem("region", "缺少地区")
-        return None
-    if name not in ctx.regions:
-        problem("region", "未知地区：请先用 planwatch regions 文件 导入地区", name)
-        return None
-    return name
+    return _report(ctx.memo("region", cells.get("region"), lambda text: region_verdict(text, ctx)), "region", problem)
 
 
 def _year(cells: Cells, ctx: Context, problem) -> int | None:
-    text = normalise(cells.get("year")).removesuffix("年")
+    return _report(ctx.memo("year", cells.get("year"), lambda text: year_verdict(text, ctx)), "year", problem)
+
+
+def subject_verdict(key: str, ctx: Context) -> Verdict:
+    """The subject an indicator cell names."""
+    if not key:
+        return Verdict(problem="缺少指标：应为规划指标表中的序号、指标编号或指标名称，或已声明的数据系列代码")
+    found = ctx.subjects.find(key)
+    if found is None:
+        return Verdict(problem="未知指标：规划中没有此序号/编号/名称，也不是已声明的数据系列"
+                               "（可用 --declare 代码:名称:单位 声明）")
+    return Verdict(found)
+
+
+def region_verdict(text: str, ctx: Context) -> Verdict:
+    """The known region a region cell names (blank: the default region, else the plan's)."""
+    name = normalise(text) or ctx.region_default or ctx.plan.meta.region
+    if not name:
+        return Verdict(problem="缺少地区")
+    if name not in ctx.regions:
+        return Verdict(problem="未知地区：请先用 planwatch regions 文件 导入地区", shown=name)
+    return Verdict(name)
+
+
+def year_verdict(cell: str, ctx: Context) -> Verdict:
+    """The year of a year cell, within the plan's base year and last year."""
+    text = normalise(cell).removesuffix("年")
     if not text.isdigit() or len(text) != 4:
-        problem("year", "年份无效：应为四位数字年份，如 2021")
-        return None
+        return Verdict(problem="年份无效：应为四位数字年份，如 2021")
     year = int(text)
     if (ctx.first_year and year < ctx.first_year) or (ctx.last_year and year > ctx.last_year):
-        problem("year", f"年份超出规划期：应在 {ctx.first_year}–{ctx.last_year} 年之间（基期至规划末年）")
-        return None
-    return year
+        return Verdict(problem=f"年份超出规划期：应在 {ctx.first_year}–{ctx.last_year} 年之间（基期至规划末年）")
+    return Verdict(year)
 
 
 def _value_fields(cells: Cells, subject: Subject, reading: Reading, unit: str | None, note: str | None,
@@ -178,31 +231,138 @@ def _value_fields(cells: Cells, subject: Subject, reading: Reading, unit: str | 
         problem("value", "不是数值：应为数字（可带 >、<、超、低于 等界限），定性内容请将单位写为“位次”或类型写为 text")
         return None
     fields = {"value": reading.value, "bound": str(reading.bound) if reading.bound else None, "text": None}
+    rule = cached_rule(subject, unit, explicit)
+    if rule.problem:
+        problem("unit", rule.problem, unit)
+        return None
+    if rule.note:
+        out.notes.append(Problem(cells.row, cells.column("unit"), unit, rule.note))
+    if rule.convert_from is None:
+        return {**fields, "unit": rule.unit, "kind": rule.kind}
+    converted = converted_value(reading.value, rule)
+    if converted is None:
+        problem("value", f"按单位 {unit} 换算为指标单位 {rule.unit} 后数值溢出：请检查数值与单位")
+        return None
+    return {**fields, "value": converted, "unit": rule.unit, "kind": rule.kind}
+
+
+def converted_value(value: float, rule: ValueRule) -> float | None:
+    """The value in the rule's unit (12 significant digits), or None when it overflows."""
+    assert rule.convert_from is not None and rule.unit is not None, "only a converting rule converts"
+    converted = convert(value, rule.convert_from, rule.unit)
+    return float(f"{converted:.12g}") if math.isfinite(converted) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def cached_rule(subject: Subject, unit: str | None, explicit: ObservationKind | None) -> ValueRule:
+    """value_rule, once per distinct subject, unit and kind (a file repeats them on every row)."""
+    return value_rule(subject, unit, explicit)
+
+
+def value_rule(subject: Subject, unit: str | None, explicit: ObservationKind | None) -> ValueRule:
+    """How a number of the subject given in ``unit`` (kind cell ``explicit``) is recorded."""
     target_unit = subject.unit
     if not unit or not target_unit or unit_key(unit) == unit_key(target_unit):
         kind = explicit or (subject.percent_kind if unit_key(unit or target_unit) == "%" else ObservationKind.level)
-        return {**fields, "unit": target_unit or unit, "kind": str(kind)}
+        return ValueRule(target_unit or unit, str(kind))
     if unit_key(unit) == "%":
         # A rate of a quantity indicator (增加值增长 7.6% for an 亿元 series): its growth.
         kind = explicit or ObservationKind.annual_growth
-        out.notes.append(Problem(cells.row, cells.column("unit"), unit,
-                                 f"{subject.name}（{target_unit}）收到百分比数值，按{_kind_label(kind)}记录"))
-        return {**fields, "unit": "%", "kind": str(kind)}
+        return ValueRule("%", str(kind), note=f"{subject.name}（{target_unit}）收到百分比数值，按{_kind_label(kind)}记录")
     try:
-        converted = convert(reading.value, unit, target_unit)
+        convert(1.0, unit, target_unit)  # whether the units are of one quantity does not depend on the value
     except UnitMismatch:
         if subject.growth_target and explicit in (None, ObservationKind.level):
-            out.notes.append(Problem(cells.row, cells.column("unit"), unit,
-                                     f"{subject.name}的目标为增速类（{target_unit}），该值为总量水平，按原单位 {unit} 记录"))
-            return {**fields, "unit": unit, "kind": "level"}
-        problem("unit", f"单位无法换算：{unit} 不能换算为指标单位 {target_unit}", unit)
-        return None
-    if not math.isfinite(converted):
-        problem("value", f"按单位 {unit} 换算为指标单位 {target_unit} 后数值溢出：请检查数值与单位")
-        return None
-    return {**fields, "value": float(f"{converted:.12g}"), "unit": target_unit,
-            "kind": str(explicit or ObservationKind.level)}
+            return ValueRule(unit, "level", note=f"{subject.name}的目标为增速类（{target_unit}），该值为总量水平，按原单位 {unit} 记录")
+        return ValueRule(target_unit, "level", problem=f"单位无法换算：{unit} 不能换算为指标单位 {target_unit}")
+    return ValueRule(target_unit, str(explicit or ObservationKind.level), convert_from=unit)
 
 
 def _kind_label(kind: ObservationKind) -> str:
     return {"annual_growth": "增速", "cumulative": "累计变化", "level": "水平", "text": "定性"}[str(kind)]
+
+
+# ----------------------------------------------------------------------------- many rows at once
+
+# A value cell that is a plain decimal number reads as itself (read_cell would find no bound, unit or
+# separator in it): the common case, parsed without normalising.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+# One checked value: row, value cell text, value column, the record (None: skipped or refused) and,
+# for a row that check_row looked at, its RowResult (problems, notes, no value).
+Checked = tuple[int, str, str, dict | None, RowResult | None]
+
+
+def check_rows(table: Table, columns: Columns | None, ctx: Context) -> Iterator[Checked]:
+    """Check every value of a table: a long-form row of plain cells from the cached verdicts of its columns,
+    any other row (and every wide-form value) by check_row."""
+    if columns is None:
+        for cells in wide_cells(table) if is_wide(table.header) else long_cells(table):
+            yield cells.row, cells.get("value"), cells.column("value"), *_checked(check_row(cells, ctx))
+        return
+    value_column, value_at = columns.names["value"], columns.index["value"]
+    plain_record = plain_reader(columns, ctx)
+    for n, row in table.rows:
+        record = plain_record(n, row)
+        if record is None:  # something to say about this row: check_row says it
+            cells = row_cells(table, n, row)
+            yield n, cells.get("value"), value_column, *_checked(check_row(cells, ctx))
+        else:
+            yield n, row[value_at], value_column, record, None
+
+
+def _checked(result: RowResult) -> tuple[dict | None, RowResult]:
+    return result.record, result
+
+
+def plain_reader(columns: Columns, ctx: Context) -> Callable[[int, list[str]], dict | None]:
+    """A function giving the record check_row would build for a row of plain cells, or None when the row
+    needs check_row: a problem, a note, a text value, a kind cell, a number that is not a plain decimal.
+
+    It runs once per row of a large file, so the columns' positions and the verdicts are held in locals.
+    """
+    at = {name: columns.index.get(name, -1) for name in FIELD_LABELS}
+    i_ind, i_reg, i_year, i_val, i_unit, i_src, i_note, i_vint, i_kind = (
+        at[f] for f in ("indicator", "region", "year", "value", "unit", "source", "note", "vintage", "kind"))
+    extras = columns.extras
+    verdicts: dict[str, dict[str, object]] = {"indicator": {}, "region": {}, "year": {}}
+    judges = {"indicator": subject_verdict, "region": region_verdict, "year": year_verdict}
+    rules: dict[tuple[str, str | None], ValueRule] = {}
+
+    def verdict(name: str, text: str):
+        known = verdicts[name]
+        if text not in known:
+            known[text] = ctx.memo(name, text, lambda t: judges[name](t, ctx)).value
+        return known[text]
+
+    def read(n: int, row: list[str]) -> dict | None:
+        raw = row[i_val]
+        if (i_kind >= 0 and row[i_kind]) or not PLAIN_NUMBER.fullmatch(raw):
+            return None
+        subject = verdict("indicator", row[i_ind])
+        region = verdict("region", row[i_reg] if i_reg >= 0 else "")
+        year = verdict("year", row[i_year])
+        value = float(raw)
+        if subject is None or region is None or year is None or not math.isfinite(value):
+            return None
+        assert isinstance(subject, Subject)
+        unit = (row[i_unit] or None) if i_unit >= 0 else None
+        rule = rules.get((row[i_ind], unit))  # the indicator cell's text names one subject
+        if rule is None:  # a local dict: hashing the Subject (a dataclass) for every row costs more
+            rule = rules[(row[i_ind], unit)] = cached_rule(subject, unit, None)
+        if rule.problem or rule.note:
+            return None
+        if rule.convert_from is not None:
+            converted = converted_value(value, rule)
+            if converted is None:
+                return None
+            value = converted
+        note = (row[i_note] or None) if i_note >= 0 else None
+        vintage = (row[i_vint] if i_vint >= 0 else "") or (vintage_named_in(note) if note else None)
+        extra = {h: row[i] for i, h in extras if row[i]} if extras else None
+        return {"indicator": subject.id, "region": region, "year": year, "value": value, "bound": None,
+                "text": None, "unit": rule.unit, "kind": rule.kind,
+                "source": (row[i_src] or None) if i_src >= 0 else None, "note": note, "vintage": vintage,
+                "vintage_rank": vintage_rank(vintage) if vintage else UNSPECIFIED,
+                "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None, "row_no": n}
+
+    return read

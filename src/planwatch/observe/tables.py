@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planwatch.errors import DataImportError
-from planwatch.inert_cells import text_from_csv
+from planwatch.inert_cells import CSV_QUOTE, text_from_csv
 
 from .encoding import decode, first_control_character
 from .limits import DEFAULT_LIMITS, ReadLimits, megabytes
@@ -94,17 +94,20 @@ def _table(path: Path, raw: list[list[str]], *, pad: bool = False) -> Table:
         header.pop()
     header = [h.strip() for h in header]
     table = Table(header=header, rows=[])
+    width = len(header)
+    strip = str.strip
     for n, cells in numbered[1:]:
-        if not any(c.strip() for c in cells):
+        stripped = list(map(strip, cells))  # map and any run in C: this loop sees every row of a large file
+        if not any(stripped):
             table.skipped += 1
             continue
         if pad:  # a spreadsheet row has no 'short' form: its missing cells are blank
-            cells = cells + [""] * (len(header) - len(cells))
-        if len(cells) < len(header):
+            stripped += [""] * (width - len(stripped))
+        if len(stripped) < width:
             table.problems.append(Problem(n, header[len(cells)], None,
-                                          f"该行只有 {len(cells)} 列，表头有 {len(header)} 列：文件可能被截断"))
+                                          f"该行只有 {len(cells)} 列，表头有 {width} 列：文件可能被截断"))
             continue
-        table.rows.append((n, [c.strip() for c in cells]))
+        table.rows.append((n, stripped))
     return table
 
 
@@ -150,7 +153,10 @@ def _refuse_control_characters(text: str, path: Path) -> None:
 
 def _csv_rows(text: str, path: Path, delimiter: str, limits: ReadLimits) -> list[list[str]]:
     """The records of a CSV text, each checked against the limits; parse errors said with their line."""
-    reader = csv.reader(_lines(text, path, limits), delimiter=delimiter, strict=True)
+    lines = _lines(text, path, limits) if _has_long_line(text, limits) else io.StringIO(text, newline="")
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    # Only a cell starting with a quote can hold export's neutralising quote: most files have none.
+    unquote = CSV_QUOTE in text
     rows: list[list[str]] = []
     cells = 0
     while True:
@@ -163,8 +169,19 @@ def _csv_rows(text: str, path: Path, delimiter: str, limits: ReadLimits) -> list
             raise DataImportError(_csv_error(str(exc), start, reader.line_num, delimiter, limits),
                                   file=str(path)) from exc
         cells += len(row)
-        _check_record(row, start, len(rows) + 1, cells, path, limits)
-        rows.append([text_from_csv(c) for c in row])  # drop the quote export puts before '=', '+', '-', '@'
+        if len(rows) >= limits.rows or len(row) > limits.columns or cells > limits.cells \
+                or max(map(len, row), default=0) > limits.cell_chars:  # the checks, inline: every row passes here
+            _check_record(row, start, len(rows) + 1, cells, path, limits)
+        rows.append([text_from_csv(c) for c in row] if unquote else row)  # drop export's quote before '=', '+' …
+
+
+def _has_long_line(text: str, limits: ReadLimits) -> bool:
+    """Whether some line may exceed the limit: then lines are read one by one to name it (rare, slow path).
+
+    A piece between two LF is at least as long as any line in it without its terminator (CR also ends
+    a line), and a terminator adds at most one character beyond the LF: pieces of at most limit − 1 are safe.
+    """
+    return len(text) >= limits.line_chars and max(map(len, text.split("\n"))) >= limits.line_chars
 
 
 def _lines(text: str, path: Path, limits: ReadLimits) -> Iterator[str]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from planwatch.errors import PlanwatchError
+from planwatch.errors import InputError, PlanwatchError
 from planwatch.model import Assessment, Observation, Plan, TargetAdjustment
 from planwatch.store import Store
 
@@ -53,9 +53,9 @@ class ReportInputs:
 
 
 def checked_kind(kind: str) -> str:
-    """``kind`` if it is a report kind; PlanwatchError otherwise."""
+    """``kind`` if it is a report kind; InputError otherwise (the CLI's option and the web's field alike)."""
     if kind not in KIND_LABELS:
-        raise PlanwatchError(f"未知的报告类型“{kind}”，应为 annual（年度）、midterm（中期）或 final（总结）")
+        raise InputError(f"未知的报告类型“{kind[:40]}”，应为 annual（年度）、midterm（中期）或 final（总结）")
     return kind
 
 
@@ -69,11 +69,11 @@ def _context(source: Store | ReportInputs | ReportContext, kind: str, year: int 
 
 
 def checked_formats(formats: Iterable[str]) -> tuple[str, ...]:
-    """The requested formats, deduplicated; PlanwatchError for an unknown one."""
+    """The requested formats, deduplicated; InputError for an unknown one, or for none."""
     chosen = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in formats if f.strip()))
-    unknown = [f for f in chosen if f not in FORMATS]
+    unknown = [f[:20] for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        raise PlanwatchError(f"不支持的报告格式：{'、'.join(unknown) or '（空）'}；可选 docx、html、xlsx")
+        raise InputError(f"不支持的报告格式：{'、'.join(unknown) or '未选择任何格式'}；可选 docx、html、xlsx")
     return chosen
 
 

@@ -147,6 +147,24 @@ class ProjectRow:
 
 
 @dataclass(frozen=True)
+class TrackingTable:
+    """A table of a tracking chapter: caption, headers and rows of cell texts."""
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class TrackingSection:
+    """A tracking chapter of the mid-term and final reviews (重大项目建设情况, 主要任务和重大改革推进情况)."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    tables: tuple[TrackingTable, ...]
+
+
+@dataclass(frozen=True)
 class PreviousRow:
     """A row of the previous plan's outcome table (表1)."""
 
@@ -200,6 +218,7 @@ class ReportContext:
     prose_targets: tuple[ProseRow, ...] = ()
     projects: tuple[ProjectRow, ...] = ()
     previous: tuple[PreviousRow, ...] = ()
+    tracking: tuple[TrackingSection, ...] = ()  # mid-term and final: projects, then tasks
     notes: tuple[str, ...] = ()
     summary_text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -243,7 +262,7 @@ def report_year(kind: str, year: int | None, period_start: int | None, period_en
             year = min(max(latest or period_start, period_start), period_end)
     if not period_start <= year <= period_end:
         raise EvaluationError(
-            f"报告年份 {year} 不在规划期 {period_start}–{period_end} 年之内；请使用 --year 指定规划期内的年份"
+            f"报告年份 {year} 不在规划期 {period_start}–{period_end} 年之内：请指定规划期内的年份"
         )
     if kind == "final" and year != period_end:
         raise EvaluationError(f"总结评估报告对应规划期末 {period_end} 年，不能用于 {year} 年")

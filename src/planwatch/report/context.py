@@ -22,6 +22,8 @@ from planwatch.evaluate import (
 )
 from planwatch.evaluate.evidence import observation_frame
 from planwatch.evaluate.methods import METHODS
+from planwatch.evaluate.projects import ProjectSettings, ProjectsOverview, projects_from_store
+from planwatch.evaluate.tasks import TasksOverview, tasks_from_store
 from planwatch.figures import fmt_number, fmt_value, with_unit
 from planwatch.model import (
     Assessment,
@@ -65,8 +67,12 @@ from .contents import (
     report_year,
 )
 from .evidence import SourceBook, latest_observations, observation_source, vintage_rank
+from .tracking import projects_section, tasks_section
 
 __all__ = ["KIND_LABELS", "Point", "ReportContext", "build_context", "context_from_store"]
+
+# The reports with the chapters 重大项目建设情况 and 主要任务和重大改革推进情况.
+TRACKING_KINDS = ("midterm", "final")
 
 
 # ---------------------------------------------------------------- assembly
@@ -325,6 +331,8 @@ def build_context(
     previous: Assessment | None = None,
     points: Mapping[tuple[str, str], tuple[Point, ...]] | None = None,
     region: str | None = None,
+    project_tracking: ProjectsOverview | None = None,
+    task_tracking: TasksOverview | None = None,
 ) -> ReportContext:
     """Assemble a report's content from plan, assessment, observations and adjustments (pure).
 
@@ -357,6 +365,12 @@ def build_context(
     prose = _prose_rows(plan, regional_obs, rows_by_id, book, final) if final_review else ()
     projects = _project_rows(plan, regional_obs, book) if final_review else ()
     previous_rows = _previous_rows(plan, previous) if final_review else ()
+    tracking = []
+    if kind in TRACKING_KINDS and project_tracking is not None:
+        tracking.append(projects_section(project_tracking))
+    if kind in TRACKING_KINDS and task_tracking is not None:
+        settings = project_tracking.settings if project_tracking else ProjectSettings()
+        tracking.append(tasks_section(task_tracking, settings.task_stalled_days))
 
     views = [r.view for r in rows]
     counts = tuple((str(c.status), c.label, c.count)
@@ -400,6 +414,7 @@ def build_context(
         prose_targets=prose,
         projects=projects,
         previous=previous_rows,
+        tracking=tuple(tracking),
         notes=notes,
         summary_text=_summary_text(views, statuses, region, year, kind_label, len(lagging), len(warned),
                                    final=final),
@@ -441,5 +456,10 @@ def context_from_store(store: Store, kind: str, year: int | None = None, method:
     assessment = assess(inputs, year=year, regions=regions, method=method or DEFAULT_METHOD)
     chosen = region or plan.meta.region or (regions[0] if regions else "")
     previous = evaluate_previous_plan(plan) if kind == "final" else None
+    project_tracking = task_tracking = None
+    if kind in TRACKING_KINDS:  # the projects and tasks of the plan read, judged at the report's year
+        project_tracking = projects_from_store(store, year, plan_key=plan_key)
+        task_tracking = tasks_from_store(store, as_of=f"{year}-12-31", plan_key=plan_key)
     return build_context(plan, assessment, store.observations(region=chosen or None), store.adjustments(plan_key), kind,
-                         previous=previous, points=observed_points(inputs.frame, chosen), region=chosen)
+                         previous=previous, points=observed_points(inputs.frame, chosen), region=chosen,
+                         project_tracking=project_tracking, task_tracking=task_tracking)

@@ -7,6 +7,7 @@ import itertools
 import statistics
 import unicodedata
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -29,6 +30,7 @@ from planwatch.vocabulary import place_in_plan, status_fill
 
 from .archive import stable_ooxml
 from .charts import Chart
+from .contents import TrackingSection
 from .context import IndicatorRow, ReportContext
 from .fonts import BODY_FONT, DOCUMENT_LANGUAGE, HEADING_FONT, LATIN_FONT, SUBHEADING_FONT, TITLE_FONT
 from .xlsx import fixed_time
@@ -562,6 +564,22 @@ def _final_extras(doc: DocumentType, ctx: ReportContext, n: int) -> None:
         )
 
 
+def _tracking(doc: DocumentType, section: TrackingSection, n: int) -> None:
+    """A tracking chapter (重大项目建设情况, 主要任务和重大改革推进情况): its paragraphs, then its captioned tables."""
+    _chapter_heading(doc, n, section.title)
+    for text in section.paragraphs:
+        _paragraph(doc, text)
+    for number, table in enumerate(section.tables, start=1):
+        caption = doc.add_paragraph()
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        caption.paragraph_format.keep_with_next = True
+        caption.add_run(f"表{number}　{table.caption}").bold = True
+        if table.rows:
+            _table(doc, table.headers, table.rows)
+        else:
+            _paragraph(doc, "无。")
+
+
 def _sources(doc: DocumentType, ctx: ReportContext, n: int) -> None:
     _chapter_heading(doc, n, "数据来源")
     for s in ctx.sources:
@@ -618,6 +636,7 @@ def build_document(ctx: ReportContext, charts: dict[str, Chart]) -> DocumentType
     ]
     if ctx.final:
         chapters.append(lambda n: _final_extras(doc, ctx, n))
+    chapters += [partial(_tracking, doc, tracked) for tracked in ctx.tracking]
     chapters.append(lambda n: _sources(doc, ctx, n))
     for n, chapter in enumerate(chapters):
         chapter(n)

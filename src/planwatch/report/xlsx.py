@@ -23,6 +23,7 @@ from planwatch.vocabulary import status_fill
 
 from .archive import stable_ooxml
 from .context import CountTable, IndicatorRow, ReportContext
+from .tracking import PROJECTS_TITLE
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EC")
 THIN = Side(style="thin", color="9AA5B1")
@@ -139,6 +140,10 @@ def _table_sheet(ws: Worksheet, headers: Sequence[tuple[str, int]], rows: Sequen
         _row(ws, r, values)
 
 
+# Widths of the long-text columns of the tracking tables; the others fit their header.
+WIDE_COLUMNS = {"项目": 36, "任务": 50, "原因": 60, "进展情况": 50, "情况": 16, "专栏": 10, "牵头单位": 18, "地区": 10}
+
+
 def build_workbook(ctx: ReportContext) -> Workbook:
     """The workbook of a report."""
     wb = Workbook()
@@ -165,6 +170,12 @@ def build_workbook(ctx: ReportContext) -> Workbook:
                  [(s.number, s.source) for s in ctx.sources])
     if ctx.final:
         _final_sheets(wb, ctx, used)
+    for tracked in ctx.tracking:
+        prefix = "项目" if tracked.title == PROJECTS_TITLE else "任务"
+        for table in tracked.tables:
+            name = table.caption if table.caption.startswith(prefix) or prefix in table.caption else f"{prefix}{table.caption}"
+            _table_sheet(wb.create_sheet(_sheet_title(name, used)),
+                         [(h, WIDE_COLUMNS.get(h, max(8, 2 * len(h) + 2))) for h in table.headers], table.rows)
     _table_sheet(
         wb.create_sheet(_sheet_title("评估方法", used)),
         [("项目", 20), ("说明", 50), ("取值", 30)],

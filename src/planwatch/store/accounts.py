@@ -11,6 +11,7 @@ co-operating units (配合单位).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -23,7 +24,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from planwatch.errors import StoreError
+from planwatch.errors import ConflictError, DataImportError, InputError, NotFoundError
 from planwatch.model import Plan
 
 from . import plans as plans_db
@@ -58,6 +59,7 @@ class User(BaseModel):
     region: str | None = None
     disabled: bool = False
     created_at: datetime
+    stamp: str = Field("", exclude=True, description="Changes with the password: a session or token signed with another stamp has ended")
 
     @property
     def role_label(self) -> str:
@@ -89,10 +91,10 @@ class Responsibility(BaseModel):
 
 
 def check_role(role: str) -> str:
-    """The role code, or a StoreError listing the valid ones."""
+    """The role code, or an InputError listing the valid ones."""
     code = (role or "").strip().lower()
     if code not in ROLES:
-        raise StoreError(f"角色 {role!r} 无效：应为 {ROLES_HELP} 之一")
+        raise InputError(f"角色 {role!r} 无效：应为 {ROLES_HELP} 之一")
     return code
 
 
@@ -100,19 +102,19 @@ def check_name(name: str) -> str:
     """A user name: non-empty, at most NAME_CHARS, no spaces or control characters."""
     name = (name or "").strip()
     if not name:
-        raise StoreError("用户名不能为空")
+        raise InputError("用户名不能为空")
     if len(name) > NAME_CHARS:
-        raise StoreError(f"用户名过长：最多 {NAME_CHARS} 个字符")
+        raise InputError(f"用户名过长：最多 {NAME_CHARS} 个字符")
     if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in name):
-        raise StoreError(f"用户名 {name!r} 含有空白或控制字符")
+        raise InputError(f"用户名 {name!r} 含有空白或控制字符")
     return name
 
 
 def check_password(password: str) -> str:
     if password is None or len(password) < PASSWORD_MIN:
-        raise StoreError(f"密码至少 {PASSWORD_MIN} 个字符")
+        raise InputError(f"密码至少 {PASSWORD_MIN} 个字符")
     if len(password) > PASSWORD_MAX:
-        raise StoreError(f"密码过长：最多 {PASSWORD_MAX} 个字符")
+        raise InputError(f"密码过长：最多 {PASSWORD_MAX} 个字符")
     return password
 
 
@@ -121,20 +123,20 @@ def _unit(text: str | None, what: str) -> str | None:
     if not text:
         return None
     if len(text) > UNIT_CHARS:
-        raise StoreError(f"{what}名称过长：最多 {UNIT_CHARS} 个字符")
+        raise InputError(f"{what}名称过长：最多 {UNIT_CHARS} 个字符")
     return text
 
 
 def _user(row) -> User:
     return User(name=row.name, role=row.role, unit=row.unit, region=row.region, disabled=bool(row.disabled),
-                created_at=row.created_at)
+                created_at=row.created_at, stamp=hashlib.sha256(row.password_hash.encode()).hexdigest()[:16])
 
 
 def check_account(name: str, role: str, unit: str | None) -> tuple[str, str, str | None]:
     """(name, role, unit) of a new account, checked before a password is asked for."""
     name, role, unit = check_name(name), check_role(role), _unit(unit, "责任单位")
     if role == "reporter" and unit is None:
-        raise StoreError("填报单位账号（reporter）必须指定责任单位：请加 --unit 单位名称")
+        raise InputError("填报单位账号（reporter）必须指定责任单位：请加 --unit 单位名称")
     return name, role, unit
 
 
@@ -144,10 +146,10 @@ def add_user(conn: Connection, name: str, *, role: str, password: str, unit: str
     name, role, unit = check_account(name, role, unit)
     password, region = check_password(password), _unit(region, "地区")
     if region is not None and region not in regions_db.region_names(conn):
-        raise StoreError(f"地区 {region} 不在数据库中：请先导入地区（planwatch regions 文件）或检查名称")
+        raise InputError(f"地区 {region} 不在数据库中：请先导入地区（planwatch regions 文件）或检查名称")
     u = schema.users
     if conn.execute(select(u.c.id).where(u.c.name == name)).first() is not None:
-        raise StoreError(f"用户 {name} 已存在")
+        raise ConflictError(f"用户 {name} 已存在")
     conn.execute(u.insert().values(name=name, role=role, unit=unit, region=region,
                                    password_hash=_hasher.hash(password), disabled=False,
                                    created_at=plans_db.now()))
@@ -157,7 +159,7 @@ def add_user(conn: Connection, name: str, *, role: str, password: str, unit: str
 def get_user(conn: Connection, name: str) -> User:
     row = conn.execute(select(schema.users).where(schema.users.c.name == name)).first()
     if row is None:
-        raise StoreError(f"没有名为 {name} 的用户")
+        raise NotFoundError(f"没有名为 {name} 的用户")
     return _user(row)
 
 
@@ -172,7 +174,7 @@ def disable_user(conn: Connection, name: str) -> User:
     if user.role == "admin" and not user.disabled:
         admins = conn.execute(select(func.count()).where(u.role == "admin", u.disabled.is_(False))).scalar()
         if admins == 1:
-            raise StoreError(f"{name} 是唯一可用的管理员，不能停用：请先添加另一个管理员")
+            raise ConflictError(f"{name} 是唯一可用的管理员，不能停用：请先添加另一个管理员")
     conn.execute(schema.users.update().where(u.name == name).values(disabled=True))
     return get_user(conn, name)
 
@@ -224,21 +226,21 @@ def _where(a: Assignment) -> str:
 
 
 def _check(plan: Plan, a: Assignment) -> tuple[str, str, list[str]]:
-    """(indicator id, lead unit, co units) of an assignment, or a StoreError saying what is wrong."""
+    """(indicator id, lead unit, co units) of an assignment, or an InputError saying what is wrong."""
     key = (a.indicator or "").strip()
     if not key:
-        raise StoreError("缺少指标")
+        raise InputError("缺少指标")
     ind = plan.indicator(key)
     if ind is None:
-        raise StoreError(f"找不到指标 {key}（应为规划中的指标编号、序号或名称，如 T2-1、1、地区生产总值）")
+        raise InputError(f"找不到指标 {key}（应为规划中的指标编号、序号或名称，如 T2-1、1、地区生产总值）")
     if ind.id not in {i.id for i in plan.current_indicators()}:
-        raise StoreError(f"指标 {key}（{ind.name}）属于上一规划期的完成情况（表1），无需分工")
+        raise InputError(f"指标 {key}（{ind.name}）属于上一规划期的完成情况（表1），无需分工")
     lead = _unit(a.lead_unit, "牵头单位")
     if lead is None:
-        raise StoreError(f"指标 {key} 缺少牵头单位")
+        raise InputError(f"指标 {key} 缺少牵头单位")
     co = [c for c in (_unit(c, "配合单位") for c in split_units(a.co_units)) if c]
     if lead in co:
-        raise StoreError(f"指标 {key}：{lead} 既是牵头单位又是配合单位")
+        raise InputError(f"指标 {key}：{lead} 既是牵头单位又是配合单位")
     return ind.id, lead, co
 
 
@@ -247,13 +249,13 @@ def assign(conn: Connection, entries: list[Assignment], plan_key: str | None = N
     plan_id = plans_db.plan_id_of(conn, plan_key)
     plan = plans_db.read(conn, _key_of(conn, plan_id))
     if not entries:
-        raise StoreError("没有要写入的分工")
+        raise InputError("没有要写入的分工")
     problems: list[str] = []
     checked: dict[str, tuple[Assignment, str, list[str]]] = {}
     for a in entries:
         try:
             ind_id, lead, co = _check(plan, a)
-        except StoreError as exc:
+        except InputError as exc:
             problems.append(f"{_where(a)}{exc}")
             continue
         if ind_id in checked:
@@ -263,9 +265,10 @@ def assign(conn: Connection, entries: list[Assignment], plan_key: str | None = N
             continue
         checked[ind_id] = (a, lead, co)
     if len(problems) == 1 and len(entries) == 1 and entries[0].row is None:
-        raise StoreError(problems[0])
+        raise InputError(problems[0])
     if problems:
-        raise StoreError(f"分工有 {len(problems)} 处问题，未写入任何分工：" + "；".join(problems))
+        raise DataImportError(f"分工有 {len(problems)} 处问题，未写入任何分工：" + "；".join(problems),
+                              problems=problems)
     r = schema.responsibilities
     when = plans_db.now()
     for ind_id, (_a, lead, co) in checked.items():

@@ -6,6 +6,7 @@ import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -13,16 +14,23 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from planwatch.errors import StoreError
+from planwatch.errors import InputError
+from planwatch.figures import target_phrase
 from planwatch.model import Observation, ObservationKind, Plan, Series, TargetAdjustment, TaskUpdate
 
 from . import accounts as accounts_db
+from . import audit as audit_db
 from . import observations as obs_db
 from . import plans as plans_db
+from . import projects as projects_db
 from . import regions as regions_db
+from . import rounds as rounds_db
 from . import schema
+from . import series_matches as series_db
 from . import task_progress as progress_db
+from . import workspace as workspace_db
 from .accounts import Assignment, Responsibility, User
+from .audit import CLI_ACTOR, AuditEntry
 from .connection import (
     begin_writing,
     check_schema,
@@ -35,7 +43,9 @@ from .connection import (
 from .observations import ObservationRevision, WriteResult
 from .plans import PlanSummary, PlanVersionInfo
 from .regions import Region, RegionNode
+from .rounds import Entry, Round, Submission, SubmissionEvent
 from .task_progress import TaskProgress, TaskProgressRecord
+from .workspace import WorkspaceSettings
 
 
 class Store:
@@ -91,14 +101,16 @@ class Store:
         self.engine.dispose()
 
     def data_version(self) -> tuple[int | str | None, ...]:
-        """A fingerprint of what evaluation reads, changed by every import, plan version, adjustment and
-        region edit: compare two, don't interpret one. One query of index lookups, plus the region rows
-        (edited in place, so only their content shows a change; a few thousand rows at most)."""
+        """A fingerprint of what the pages read, changed by every import (approvals included), plan version,
+        adjustment, region edit, task update and project report: compare two, don't interpret one. One
+        query of index lookups, plus the region rows (edited in place, so only their content shows a
+        change; a few thousand rows at most)."""
         imports, versions, adjustments = schema.imports.c.id, schema.plan_versions.c.id, schema.target_adjustments.c.id
         r = schema.regions.c
         region_row = r.name + "|" + func.coalesce(r.parent, "") + "|" + func.coalesce(r.level, "")
         parts = [select(func.max(imports)), select(func.count(imports)), select(func.max(schema.observations.c.id)),
                  select(func.max(versions)), select(func.max(adjustments)), select(func.count(adjustments)),
+                 select(func.max(schema.task_progress.c.id)), select(func.max(schema.project_reports.c.id)),
                  select(func.aggregate_strings(region_row, "\n"))]
         with self.read() as conn:
             *counters, regions = conn.execute(select(*(p.scalar_subquery() for p in parts))).one()
@@ -106,14 +118,20 @@ class Store:
 
     # ------------------------------------------------------------ plans
 
-    def load_plan(self, plan: Plan, *, source: str | None = None, note: str | None = None) -> PlanVersionInfo:
-        """Store a plan (a new version when it changed); record target adjustments, series and region."""
+    def load_plan(self, plan: Plan, *, source: str | None = None, note: str | None = None,
+                  actor: str = CLI_ACTOR, audit_after: Mapping[str, Any] | None = None) -> PlanVersionInfo:
+        """Store a plan (a new version when it changed); record target adjustments, series and region.
+        A new version is audited (``plan.load``) in the same transaction, with ``audit_after`` added."""
         with self.begin() as conn:
             info = plans_db.load(conn, plan, source=source, note=note)
             if plan.series:
                 self._declare(conn, plan.series)
             if plan.meta.region:
                 regions_db.ensure_region(conn, plan.meta.region, plan.meta.level)
+            if info.created:
+                audit_db.record(conn, actor, "plan.load", info.key,
+                                after={"version": info.version, "source": source, "note": note,
+                                       "adjustments": len(info.adjustments), **(audit_after or {})})
         return info
 
     def plan(self, plan_key: str | None = None, version: int | None = None) -> Plan:
@@ -138,19 +156,28 @@ class Store:
 
     def add_adjustment(self, indicator_id: str, *, new_value: float, reason: str, document: str | None = None,
                        date: str | None = None, comparator: str | None = None,
-                       plan_key: str | None = None) -> TargetAdjustment:
-        """Change one target (规划动态调整): a new plan version with the adjustment recorded."""
+                       plan_key: str | None = None, actor: str = CLI_ACTOR) -> TargetAdjustment:
+        """Change one target (规划动态调整): a new plan version with the adjustment recorded (and audited)."""
         if not reason or not reason.strip():
-            raise StoreError("调整目标须说明原因（--reason）")
+            raise InputError("调整目标须说明原因（原因不能为空）")
         if not math.isfinite(new_value):
-            raise StoreError(f"调整后的目标值 {new_value} 不是有限的数值：应为普通数字，如 9000")
-        plan = self.plan(plan_key)
-        new = plans_db.adjusted_plan(plan, indicator_id, new_value=new_value, reason=reason, document=document,
-                                     when=date, comparator=comparator)
-        info = self.load_plan(new, note=f"调整指标 {indicator_id}：{reason}")
-        if not info.adjustments:
-            raise StoreError(f"指标 {indicator_id} 的目标值已是 {new_value:g}，未作调整")
-        return info.adjustments[0]
+            raise InputError(f"调整后的目标值 {new_value} 不是有限的数值：应为普通数字，如 9000")
+        with self.begin() as conn:
+            plan = plans_db.read(conn, plan_key)
+            new = plans_db.adjusted_plan(plan, indicator_id, new_value=new_value, reason=reason, document=document,
+                                         when=date, comparator=comparator)
+            info = plans_db.load(conn, new, source=None, note=f"调整指标 {indicator_id}：{reason}")
+            if not info.adjustments:
+                held = plan.indicator(indicator_id)
+                assert held is not None, "adjusted_plan refused an unknown indicator"
+                raise InputError(f"指标 {held.id} {held.name} 的目标已是 "
+                                 f"{target_phrase(held.target.value, held.target.comparator, held.unit)}，未作调整")
+            made = info.adjustments[0]
+            audit_db.record(conn, actor, "target.adjust", f"{info.key} {made.indicator}",
+                            before={"value": made.old_value, "text": made.old_text},
+                            after={"value": made.new_value, "text": made.new_text, "reason": made.reason,
+                                   "document": made.document})
+            return made
 
     # ------------------------------------------------------------ regions
 
@@ -237,10 +264,12 @@ class Store:
     # ------------------------------------------------------------ accounts
 
     def add_user(self, name: str, *, role: str, password: str, unit: str | None = None,
-                 region: str | None = None) -> User:
+                 region: str | None = None, actor: str = CLI_ACTOR) -> User:
         """Create an account (admin, planner, reporter with its unit, viewer); the password is stored as argon2."""
         with self.begin() as conn:
-            return accounts_db.add_user(conn, name, role=role, password=password, unit=unit, region=region)
+            user = accounts_db.add_user(conn, name, role=role, password=password, unit=unit, region=region)
+            audit_db.record(conn, actor, "user.add", name, after=user.model_dump(mode="json"))
+            return user
 
     def users(self) -> list[User]:
         """Every account, by name (never with its password hash)."""
@@ -252,15 +281,18 @@ class Store:
         with self.read() as conn:
             return accounts_db.get_user(conn, name)
 
-    def disable_user(self, name: str) -> User:
+    def disable_user(self, name: str, *, actor: str = CLI_ACTOR) -> User:
         """Disable an account: it can no longer log in (the last active admin cannot be disabled)."""
         with self.begin() as conn:
-            return accounts_db.disable_user(conn, name)
+            user = accounts_db.disable_user(conn, name)
+            audit_db.record(conn, actor, "user.disable", name, before={"disabled": False}, after={"disabled": True})
+            return user
 
-    def set_password(self, name: str, password: str) -> None:
-        """Replace an account's password."""
+    def set_password(self, name: str, password: str, *, actor: str = CLI_ACTOR) -> None:
+        """Replace an account's password (its sessions and tokens end with the old one)."""
         with self.begin() as conn:
             accounts_db.set_password(conn, name, password)
+            audit_db.record(conn, actor, "user.password", name)
 
     def verify_password(self, name: str, password: str) -> User | None:
         """The account when the password is its own and it is not disabled, else None (argon2's
@@ -275,20 +307,143 @@ class Store:
     # ------------------------------------------------------------ responsibilities
 
     def assign(self, indicator: str, lead_unit: str, co_units: list[str] | None = None, *,
-               plan_key: str | None = None) -> Responsibility:
+               plan_key: str | None = None, actor: str = CLI_ACTOR) -> Responsibility:
         """Set one indicator's lead unit and co-operating units (replacing what it had)."""
         return self.assign_many([Assignment(indicator=indicator, lead_unit=lead_unit, co_units=co_units or [])],
-                                plan_key=plan_key)[0]
+                                plan_key=plan_key, actor=actor)[0]
 
-    def assign_many(self, entries: Iterable[Assignment], *, plan_key: str | None = None) -> list[Responsibility]:
+    def assign_many(self, entries: Iterable[Assignment], *, plan_key: str | None = None,
+                    actor: str = CLI_ACTOR) -> list[Responsibility]:
         """Set several indicators' responsibilities in one transaction: all, or none with every problem listed."""
         with self.begin() as conn:
-            return accounts_db.assign(conn, list(entries), plan_key)
+            before = {r.indicator: r for r in accounts_db.responsibilities(conn, plan_key)}
+            done = accounts_db.assign(conn, list(entries), plan_key)
+            for r in done:
+                old = before.get(r.indicator)
+                audit_db.record(conn, actor, "responsibility", f"{r.plan_key} {r.indicator}",
+                                before=None if old is None else {"lead_unit": old.lead_unit, "co_units": old.co_units},
+                                after={"lead_unit": r.lead_unit, "co_units": r.co_units})
+            return done
 
     def responsibilities(self, plan_key: str | None = None) -> list[Responsibility]:
         """Who answers for each indicator of the plan (default: the latest loaded), in the plan's order."""
         with self.read() as conn:
             return accounts_db.responsibilities(conn, plan_key)
+
+    # ------------------------------------------------------------ workspace: settings and audit
+
+    def workspace_settings(self) -> WorkspaceSettings:
+        """The workspace settings (public mode, plausibility share, login throttle, session length)."""
+        with self.read() as conn:
+            return workspace_db.read(conn)
+
+    def change_settings(self, values: Mapping[str, Any], *, actor: str = CLI_ACTOR) -> WorkspaceSettings:
+        """Change workspace settings by name (checked together, audited one by one)."""
+        with self.begin() as conn:
+            return workspace_db.change(conn, dict(values), actor)
+
+    def signing_key(self) -> str:
+        """The key that signs browser sessions and API tokens (made on first use)."""
+        with self.begin() as conn:
+            return workspace_db.signing_key(conn)
+
+    def audit(self, actor: str, action: str, subject: str, *, before: Any = None, after: Any = None) -> None:
+        """Record one event that changes nothing else (a login, a logout, a failed login)."""
+        with self.begin() as conn:
+            audit_db.record(conn, actor, action, subject, before=before, after=after)
+
+    def audit_entries(self, *, actor: str | None = None, action: str | None = None, subject: str | None = None,
+                      subject_contains: str | None = None, since: datetime | None = None,
+                      until: datetime | None = None, limit: int | None = None, offset: int = 0) -> list[AuditEntry]:
+        """Recorded changes matching the filters (``since`` inclusive, ``until`` exclusive), newest first."""
+        with self.read() as conn:
+            return audit_db.entries(conn, actor=actor, action=action, subject=subject,
+                                    subject_contains=subject_contains, since=since, until=until, limit=limit,
+                                    offset=offset)
+
+    def audit_count(self, *, actor: str | None = None, action: str | None = None, subject_contains: str | None = None,
+                    since: datetime | None = None, until: datetime | None = None) -> int:
+        """How many recorded changes match the filters."""
+        with self.read() as conn:
+            return audit_db.count(conn, actor=actor, action=action, subject_contains=subject_contains, since=since,
+                                  until=until)
+
+    def audit_actors(self) -> list[str]:
+        """Every name that has recorded a change."""
+        with self.read() as conn:
+            return audit_db.actors(conn)
+
+    def login_failures(self, name: str, minutes: float) -> int:
+        """Failed logins of an account name in the last ``minutes``."""
+        with self.read() as conn:
+            return audit_db.failures_since(conn, name, minutes)
+
+    # ------------------------------------------------------------ data rounds and submissions
+
+    def open_round(self, plan_key: str | None = None, *, year: int, title: str | None = None, due: str | None = None,
+                   regions: list[str] | None = None, actor: str = CLI_ACTOR) -> Round:
+        """Open a data round of a plan for one data year."""
+        with self.begin() as conn:
+            return rounds_db.open_round(conn, plan_key, year=year, title=title, due=due, regions=regions, actor=actor)
+
+    def rounds(self, plan_key: str | None = None) -> list[Round]:
+        """Data rounds, newest first (of one plan when a key is given)."""
+        with self.read() as conn:
+            return rounds_db.rounds(conn, plan_key)
+
+    def round(self, round_id: int) -> Round:
+        with self.read() as conn:
+            return rounds_db.get_round(conn, round_id)
+
+    def close_round(self, round_id: int, *, actor: str = CLI_ACTOR) -> Round:
+        with self.begin() as conn:
+            return rounds_db.close_round(conn, round_id, actor)
+
+    def submissions(self, round_id: int, *, unit: str | None = None) -> list[Submission]:
+        """The figures entered in a round (of one responsible unit when given)."""
+        with self.read() as conn:
+            return rounds_db.submissions(conn, round_id, unit=unit)
+
+    def submission(self, submission_id: int) -> Submission:
+        with self.read() as conn:
+            return rounds_db.get_submission(conn, submission_id)
+
+    def submission_events(self, submission_id: int) -> list[SubmissionEvent]:
+        """Every step of one submission, with the value as it then was, oldest first."""
+        with self.read() as conn:
+            return rounds_db.events(conn, submission_id)
+
+    def enter_figures(self, round_id: int, entries: Iterable[Entry], *, actor: str, submit: bool,
+                      versions: Mapping[tuple[str, str], int] | None = None) -> list[Submission]:
+        """Save or submit checked figures in one transaction: all, or none.
+
+        ``versions`` gives, per (indicator, region), the version the person saw; a figure changed
+        since by someone else refuses the whole batch with a ConflictError."""
+        with self.begin() as conn:
+            return [rounds_db.enter(conn, round_id, e, actor=actor, submit=submit,
+                                    expected_version=(versions or {}).get((e.indicator, e.region)))
+                    for e in entries]
+
+    def decide(self, submission_id: int, action: str, *, actor: str, comment: str | None = None,
+               expected_version: int | None = None) -> Submission:
+        """Approve, return or withdraw a submission. Approval records its value as an observation in
+        the same transaction: from then on it counts in the evaluation, as an import would."""
+        with self.begin() as conn:
+            sub = rounds_db.decide(conn, submission_id, action, actor=actor, comment=comment,
+                                   expected_version=expected_version)
+            if action == "approve":
+                obs = sub.observation(actor)
+                key, value, unit = series_db.links(conn).recorded(rounds_db.get_round(conn, sub.round_id).plan_key,
+                                                        sub.indicator, sub.value, sub.unit)
+                record = obs_db.record_of(obs.model_copy(update={"indicator": key, "value": value, "unit": unit}), 1)
+                digest = hashlib.sha256(f"submission:{sub.id}:{sub.version}".encode()).hexdigest()
+                self.write_observations(conn, [record], file_name=f"数据填报 #{sub.id}", sha256=digest)
+            return sub
+
+    def pending_submissions(self, plan_key: str | None = None) -> list[Submission]:
+        """Submitted figures not yet decided (what a planner's preview adds to the evaluation)."""
+        with self.read() as conn:
+            return rounds_db.pending(conn, plan_key)
 
     # ------------------------------------------------------------ task progress
 
@@ -302,6 +457,53 @@ class Store:
         """A plan's task progress: the latest update per task, and every update (oldest first)."""
         with self.read() as conn:
             return progress_db.progress(conn, plan_key)
+
+    # ------------------------------------------------------------ project tracking
+
+    def record_project_reports(self, plan_key: str | None, reports: Iterable[projects_db.ProjectReport], *,
+                               file_name: str | None = None) -> int:
+        """Record what a tracking sheet reports of a plan's projects in one transaction: all, or none."""
+        with self.begin() as conn:
+            return projects_db.record(conn, plan_key, list(reports), file_name)
+
+    def project_reports(self, plan_key: str | None = None) -> projects_db.ProjectReports:
+        """A plan's project reports: the latest per project-year, and every report (oldest first)."""
+        with self.read() as conn:
+            return projects_db.reports(conn, plan_key)
+
+    def extra_projects(self, plan_key: str | None = None) -> list[str]:
+        """Names of the projects added by sheets that the plan's text does not name."""
+        with self.read() as conn:
+            return projects_db.extra_projects(conn, plan_key)
+
+    # ------------------------------------------------------------ series across plans
+    # (imported here, not at the top: these methods were appended while others edited the import block)
+
+    def series_links(self):
+        """The stored plans' series: matched indicators, the decisions on them, each one's stored key."""
+        with self.read() as conn:
+            return series_db.links(conn)
+
+    def series_decisions(self):
+        """Every decision on two indicators being one series (confirmed) or not (split), oldest first."""
+        with self.read() as conn:
+            return series_db.decisions(conn)
+
+    def confirm_series(self, a: str, b: str, *, actor: str = CLI_ACTOR):
+        """Record that indicators ``a`` and ``b`` (``PLANKEY:ID``) of two plans are one series (and audit it)."""
+        return self._decide_series(a, b, "confirmed", actor)
+
+    def split_series(self, a: str, b: str, *, actor: str = CLI_ACTOR):
+        """Record that indicators ``a`` and ``b`` are never one series, whatever their names (and audit it)."""
+        return self._decide_series(a, b, "split", actor)
+
+    def _decide_series(self, a: str, b: str, verdict: str, actor: str):
+        with self.begin() as conn:
+            decision, before = series_db.decide(conn, a, b, verdict, actor)
+            audit_db.record(conn, actor, f"series.{verdict}",
+                            f"{decision.plan_a}:{decision.indicator_a} {decision.plan_b}:{decision.indicator_b}",
+                            before={"verdict": before} if before else None, after={"verdict": verdict})
+            return decision
 
 
 def open_store(url: str | None = None) -> Store:

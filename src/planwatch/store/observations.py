@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import io
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, text
 from sqlalchemy.engine import Connection
 
 from planwatch.model import Observation
@@ -28,7 +31,6 @@ from .plans import now
 FRAME_COLUMNS = ["indicator", "region", "year", "value", "bound", "text", "kind", "unit", "source", "note", "vintage"]
 FINGERPRINT = ("value", "bound", "text", "unit", "source", "note", "vintage")
 KEY = ("indicator", "region", "year", "kind")
-BATCH = 50_000
 
 
 class ObservationRevision(Observation):
@@ -50,8 +52,13 @@ def _num(value: float | None) -> float | None:
 
 
 def fingerprint(rec: dict) -> tuple:
-    """What makes two revisions the same value: equal fingerprints mean 'unchanged'."""
-    return tuple(_num(rec[k]) if k == "value" else (rec.get(k) or None) for k in FINGERPRINT)
+    """What makes two revisions the same value (FINGERPRINT's fields): equal fingerprints mean 'unchanged'.
+
+    Spelled out field by field: an import that changes nothing computes one per stored and new revision.
+    """
+    get = rec.get
+    return (_num(rec["value"]), get("bound") or None, get("text") or None, get("unit") or None,
+            get("source") or None, get("note") or None, get("vintage") or None)
 
 
 def record_of(obs: Observation, row_no: int) -> dict[str, Any]:
@@ -103,85 +110,186 @@ def classify(records: Sequence[dict], existing: Iterable[dict]) -> tuple[list[st
     return statuses, by_key
 
 
-def existing_revisions(conn: Connection, records: Sequence[dict]) -> list[dict]:
-    """Stored revisions sharing a key with any of the records."""
-    if not records:
-        return []
-    o = schema.observations
-    keys = {tuple(r[k] for k in KEY) for r in records}
-    indicators = sorted({k[0] for k in keys})
-    cols = [o.c.id, *(o.c[k] for k in KEY), *(o.c[k] for k in FINGERPRINT), o.c.vintage_rank, o.c.import_id,
-            o.c.row_no, o.c.is_current]
-    out = []
-    for start in range(0, len(indicators), 500):
-        query = select(*cols).where(o.c.indicator.in_(indicators[start:start + 500]))
-        for row in conn.execute(query):
-            rec = dict(row._mapping)
-            if tuple(rec[k] for k in KEY) in keys:
-                out.append(rec)
-    return out
+STAGING = "pw_staging"
+# The staging table holds the batch (id = position + 1) and the stored revisions are read through it,
+# so only the keys the batch touches are read, by the key index, however large the store.
+TOUCHED = (f"SELECT o.id, {', '.join('o.' + c for c in (*KEY, *FINGERPRINT))}, o.vintage_rank, o.import_id, "
+           f"o.row_no, o.is_current FROM observations o JOIN (SELECT DISTINCT {', '.join(KEY)} FROM {STAGING}) s "
+           f"ON {' AND '.join(f'o.{c} = s.{c}' for c in KEY)}")
+
+
+@dataclass
+class Merge:
+    """What a batch changes: statuses per record, and the ids (stored revisions, batch positions) to flip."""
+
+    statuses: list[str]
+    demote: list[int] = field(default_factory=list)  # stored revisions no longer current
+    promote: list[int] = field(default_factory=list)  # stored revisions current again
+    unchanged: list[int] = field(default_factory=list)  # staging ids (batch position + 1) not written
+    not_current: list[int] = field(default_factory=list)  # staging ids written as older revisions
 
 
 def write(conn: Connection, records: list[dict], import_id: int) -> WriteResult:
-    """Store the records as new revisions where they differ from what is stored; update 'current'."""
+    """Store the records as new revisions where they differ from what is stored; update 'current'.
+
+    The batch goes to a temporary staging table by the backend's bulk path (PostgreSQL COPY, SQLite
+    executemany); the stored revisions of the keys it touches are read by one join; which revision
+    counts is decided for those keys alone, by the one rule (order_key); then the flags change and the
+    new revisions are inserted by set-based statements.
+    """
+    if not records:
+        return WriteResult([])
     stamp = now()
     for rec in records:
         rec.update(import_id=import_id, recorded_at=stamp, is_current=False)
-    statuses, by_key = classify(records, existing_revisions(conn, records))
-    demote: list[int] = []
-    promote: list[int] = []
-    for revs in by_key.values():
-        best = max(revs, key=order_key)
-        if "id" not in best:
-            best["is_current"] = True
-        for r in revs:
-            if "id" in r and r["is_current"] != (r is best):
-                (promote if r is best else demote).append(r["id"])
-    o = schema.observations
+    bulk = _bulk_for(conn)
+    bulk.stage(records)
+    touched = stored_revisions(conn)
+    merge = decide(records, touched)
     # Demote, then promote, then insert: the unique index on current rows (checked row by row on
     # PostgreSQL) never sees two current revisions of a key, not even within this transaction.
-    for ids, flag in ((demote, False), (promote, True)):
-        for start in range(0, len(ids), 1000):
-            conn.execute(update(o).where(o.c.id.in_(ids[start:start + 1000])).values(is_current=flag))
-    insert_records(conn, [rec for rec, status in zip(records, statuses, strict=True) if status != "unchanged"])
-    return WriteResult(statuses)
+    bulk.set_current("observations", merge.demote, False)
+    bulk.set_current("observations", merge.promote, True)
+    bulk.set_current(STAGING, merge.not_current, False)
+    bulk.drop_staged(merge.unchanged)
+    bulk.merge(stamp)
+    return WriteResult(merge.statuses)
 
 
-def insert_records(conn: Connection, rows: list[dict]) -> None:
-    """Bulk insert: PostgreSQL COPY, SQLite executemany on the driver in large batches."""
-    if not rows:
-        return
-    cols = schema.OBSERVATION_COLUMNS
-    raw = conn.connection.driver_connection
-    assert raw is not None, "an open connection has its DBAPI connection"
+def stored_revisions(conn: Connection) -> list[dict]:
+    """The stored revisions of the keys the staged batch touches, as dicts (read on the driver: no Row objects)."""
+    result = conn.execute(text(TOUCHED))
+    names = list(result.keys())
+    rows = result.cursor.fetchall()
+    result.close()
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def decide(records: list[dict], touched: list[dict]) -> Merge:
+    """The statuses and current flags of a batch against the stored revisions of the keys it touches.
+
+    A record of a key met once in the batch and never stored is new and current: most of a large import,
+    settled without sorting. The other keys are classified and ordered as revisions (order_key).
+    """
+    keys = [(r["indicator"], r["region"], r["year"], r["kind"]) for r in records]
+    counts = Counter(keys)
+    stored = {tuple(r[k] for k in KEY) for r in touched}
+    busy = [n for n, key in enumerate(keys) if counts[key] > 1 or key in stored]  # 0-based; staging ids are n + 1
+    merge = Merge(["inserted"] * len(records))
+    if not busy:
+        return merge
+    for n, rec in enumerate(records):
+        rec["_pos"] = n
+    statuses, by_key = classify([records[n] for n in busy], touched)
+    for n, status in zip(busy, statuses, strict=True):
+        merge.statuses[n] = status
+        if status == "unchanged":
+            merge.unchanged.append(n + 1)
+    for revs in by_key.values():
+        best = max(revs, key=order_key)
+        for r in revs:
+            if "id" in r and r["is_current"] != (r is best):
+                (merge.promote if r is best else merge.demote).append(r["id"])
+            elif "id" not in r and r is not best:
+                merge.not_current.append(r["_pos"] + 1)
+    for rec in records:
+        del rec["_pos"]
+    return merge
+
+
+def _bulk_for(conn: Connection) -> _Bulk:
     if conn.dialect.name == "postgresql":
-        with raw.cursor() as cur, cur.copy(f"COPY observations ({', '.join(cols)}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row([r[c] for c in cols])
-        return
-    if conn.dialect.name != "sqlite":  # pragma: no cover - only SQLite and PostgreSQL are supported
-        conn.execute(schema.observations.insert(), [{c: r[c] for c in cols} for r in rows])
-        return
-    # The driver is fed directly (SQLAlchemy's per-row parameter processing dominates otherwise);
-    # timestamps use the text format SQLAlchemy's SQLite DateTime reads back.
-    sql = f"INSERT INTO observations ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    at = cols.index("recorded_at")
-    stamps: dict[int, str] = {}
-    cur = raw.cursor()
-    try:
-        for start in range(0, len(rows), BATCH):
-            values = []
-            for r in rows[start:start + BATCH]:
-                row = [r[c] for c in cols]
-                when = row[at]
-                text = stamps.get(id(when))
-                if text is None:
-                    text = stamps[id(when)] = when.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-                row[at] = text
-                values.append(row)
-            cur.executemany(sql, values)
-    finally:
-        cur.close()
+        return _PostgresBulk(conn)
+    assert conn.dialect.name == "sqlite", "only SQLite and PostgreSQL are supported"
+    return _SqliteBulk(conn)
+
+
+# What the staging table holds of each record, in the order it is loaded (every column but the two
+# set for the whole batch: the time, and 'current', true unless the merge says otherwise).
+STAGED = [c for c in schema.OBSERVATION_COLUMNS if c not in ("recorded_at", "is_current")]
+
+
+class _Bulk:
+    """The backend's bulk path into the staging table (ids 1, 2 … in batch order) and the set-based changes."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        raw = conn.connection.driver_connection
+        assert raw is not None, "an open connection has its DBAPI connection"
+        self.raw = raw
+        self.values = itemgetter(*STAGED)  # a record's staged values as one tuple, built in C
+
+    def merge(self, stamp: datetime) -> None:
+        """Insert the staged records as revisions, in batch order, and drop the staging table."""
+        cols = ", ".join(STAGED)
+        self.conn.execute(text(f"INSERT INTO observations ({cols}, is_current, recorded_at) "
+                               f"SELECT {cols}, is_current, :stamp FROM {STAGING} ORDER BY id")
+                          .bindparams(bindparam("stamp", type_=schema.observations.c.recorded_at.type)),
+                          {"stamp": stamp})
+        self.conn.exec_driver_sql(f"DROP TABLE {STAGING}")
+
+    def stage(self, records: list[dict]) -> None:
+        raise NotImplementedError
+
+    def set_current(self, table: str, ids: list[int], flag: bool) -> None:
+        raise NotImplementedError
+
+    def drop_staged(self, ids: list[int]) -> None:
+        raise NotImplementedError
+
+
+class _PostgresBulk(_Bulk):
+    """COPY into a temporary table; flags changed by joining an array of ids (one statement each)."""
+
+    def stage(self, records: list[dict]) -> None:
+        typed = ", ".join(f"{c} {schema.observations.c[c].type.compile(self.conn.dialect)}" for c in STAGED)
+        self.conn.exec_driver_sql(f"CREATE TEMP TABLE {STAGING} (id integer GENERATED ALWAYS AS IDENTITY, {typed}, "
+                                  "is_current boolean NOT NULL DEFAULT true) ON COMMIT DROP")
+        values = self.values
+        with self.raw.cursor() as cur, cur.copy(f"COPY {STAGING} ({', '.join(STAGED)}) FROM STDIN") as copy:
+            for r in records:
+                copy.write_row(values(r))
+        self.conn.exec_driver_sql(f"ANALYZE {STAGING}")  # the planner would guess its size otherwise
+
+    def set_current(self, table: str, ids: list[int], flag: bool) -> None:
+        if ids:
+            self.conn.exec_driver_sql(f"UPDATE {table} t SET is_current = %(flag)s FROM unnest(%(ids)s::int[]) AS x(id) "
+                                      "WHERE t.id = x.id", {"flag": flag, "ids": ids})
+
+    def drop_staged(self, ids: list[int]) -> None:
+        if ids:
+            self.conn.exec_driver_sql(f"DELETE FROM {STAGING} t USING unnest(%(ids)s::int[]) AS x(id) WHERE t.id = x.id",
+                                      {"ids": ids})
+
+
+class _SqliteBulk(_Bulk):
+    """executemany on the driver into a temporary table; flags changed by id."""
+
+    def stage(self, records: list[dict]) -> None:
+        # Typeless columns keep each value as given; the rowid key numbers the rows 1, 2 … as inserted.
+        self.conn.exec_driver_sql(f"CREATE TEMP TABLE {STAGING} (id INTEGER PRIMARY KEY, {', '.join(STAGED)}, "
+                                  "is_current NOT NULL DEFAULT 1)")
+        # The driver is fed directly: SQLAlchemy's per-row parameter processing would dominate.
+        sql = f"INSERT INTO {STAGING} ({', '.join(STAGED)}) VALUES ({', '.join('?' for _ in STAGED)})"
+        cur = self.raw.cursor()
+        try:
+            cur.executemany(sql, map(self.values, records))
+        finally:
+            cur.close()
+
+    def set_current(self, table: str, ids: list[int], flag: bool) -> None:
+        self._each(f"UPDATE {table} SET is_current = {int(flag)} WHERE id = ?", ids)
+
+    def drop_staged(self, ids: list[int]) -> None:
+        self._each(f"DELETE FROM {STAGING} WHERE id = ?", ids)
+
+    def _each(self, sql: str, ids: list[int]) -> None:
+        if ids:
+            cur = self.raw.cursor()
+            try:
+                cur.executemany(sql, ((i,) for i in ids))
+            finally:
+                cur.close()
 
 
 def _filters(indicator, region, year) -> list:
@@ -224,8 +332,14 @@ def select_revisions(conn: Connection, indicator: str, region: str, year: int) -
                                 row=row.row_no, is_current=row.is_current) for row in conn.execute(query)]
 
 
+# Rows fetched per round trip when the frame is read: its size bounds the memory beyond the result.
+FRAME_CHUNK = 100_000
+TEXT_COLUMNS = [c for c in FRAME_COLUMNS if c not in ("year", "value")]
+
+
 def frame(conn: Connection, indicators: Sequence[str] | None = None, *, max_year: int | None = None) -> pd.DataFrame:
-    """Current observations as a DataFrame with FRAME_COLUMNS, in one query."""
+    """Current observations as a DataFrame with FRAME_COLUMNS, in one query (the current revision is
+    chosen by the database: ``is_current``), read in chunks straight into column arrays."""
     o = schema.observations
     query = select(*(o.c[c] for c in FRAME_COLUMNS)).where(o.c.is_current.is_(True))
     if max_year is not None:
@@ -233,15 +347,53 @@ def frame(conn: Connection, indicators: Sequence[str] | None = None, *, max_year
     if indicators is not None:
         query = query.where(o.c.indicator.in_(list(indicators)))
     if conn.dialect.name == "postgresql":
-        df = _frame_by_copy(conn, query)
-    else:
-        result = conn.execute(query)
-        rows = result.cursor.fetchall()  # plain driver tuples: no per-row Row objects for millions of rows
-        result.close()
-        df = pd.DataFrame(rows, columns=FRAME_COLUMNS)
-    df["year"] = df["year"].astype("int64")
-    df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("float64")
-    return df
+        return _frame_by_copy(conn, query)
+    result = conn.execute(query)
+    cursor = result.cursor  # plain driver tuples: no per-row Row objects for millions of rows
+    columns = FrameColumns()
+    while rows := cursor.fetchmany(FRAME_CHUNK):
+        columns.add(rows)
+    result.close()
+    return columns.frame()
+
+
+class FrameColumns:
+    """The frame's columns built chunk by chunk: years and values as numpy numbers, texts as object
+    arrays in which each distinct string is one shared object (a national store repeats a few
+    thousand regions and units over millions of rows; a string per cell would be most of the memory)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[np.ndarray]] = {c: [] for c in FRAME_COLUMNS}
+        self.shared: dict[str, object] = {}
+
+    def add(self, rows: Sequence[Sequence]) -> None:
+        for name, cells in zip(FRAME_COLUMNS, zip(*rows, strict=True), strict=True):
+            self.parts[name].append(self._array(name, cells))
+
+    def _array(self, name: str, cells: tuple) -> np.ndarray:
+        if name == "year":
+            return np.fromiter(cells, dtype=np.int64, count=len(cells))
+        if name == "value":
+            try:
+                return np.array(cells, dtype=np.float64)  # None (a text observation) becomes NaN
+            except (TypeError, ValueError):  # a value SQLite kept as text: NaN unless it reads as a number
+                return pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").to_numpy(dtype=np.float64)
+        return self.interned(np.array(cells, dtype=object))
+
+    def interned(self, texts: np.ndarray) -> np.ndarray:
+        """The texts with every distinct string replaced by one shared object; None stays None."""
+        codes, distinct = pd.factorize(texts)
+        shared = [self.shared.setdefault(t, t) for t in distinct]
+        return np.array([*shared, None], dtype=object)[codes]  # code -1 (None) picks the last
+
+    def frame(self) -> pd.DataFrame:
+        data = {}
+        for name in FRAME_COLUMNS:
+            parts = self.parts.pop(name)
+            dtype = np.int64 if name == "year" else np.float64 if name == "value" else object
+            data[name] = np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+            del parts
+        return pd.DataFrame(data, columns=FRAME_COLUMNS, copy=False)
 
 
 def _frame_by_copy(conn: Connection, query) -> pd.DataFrame:
@@ -254,9 +406,12 @@ def _frame_by_copy(conn: Connection, query) -> pd.DataFrame:
         for chunk in copy:
             buf.write(chunk)
     buf.seek(0)
-    text_cols = [c for c in FRAME_COLUMNS if c not in ("year", "value")]
     df = pd.read_csv(buf, names=FRAME_COLUMNS, header=None, keep_default_na=False, na_values={"value": [""]},
-                     dtype={**{c: "object" for c in text_cols}, "year": "int64", "value": "float64"})
-    for col in text_cols:  # NULL arrives as '': give None like the SQLite path
-        df[col] = df[col].where(df[col] != "", None)
+                     dtype={**{c: "object" for c in TEXT_COLUMNS}, "year": "int64", "value": "float64"})
+    del buf
+    shared = FrameColumns()
+    for col in TEXT_COLUMNS:  # NULL arrives as '': give None like the SQLite path; one object per distinct text
+        texts = df[col].to_numpy(dtype=object, copy=True)
+        texts[texts == ""] = None
+        df[col] = shared.interned(texts)
     return df

@@ -9,8 +9,10 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, CursorResult
 
-from planwatch.errors import StoreError
-from planwatch.model import Indicator, Plan, TargetAdjustment
+from planwatch.errors import InputError, StoreError
+from planwatch.figures import fmt_number
+from planwatch.model import Comparator, Indicator, Plan, TargetAdjustment
+from planwatch.vocabulary import COMPARATOR_WORDS
 
 from . import schema
 
@@ -189,21 +191,34 @@ def adjustments(conn: Connection, key: str | None = None) -> list[TargetAdjustme
 
 def adjusted_plan(plan: Plan, indicator: str, *, new_value: float, reason: str, document: str | None,
                   when: str | None, comparator: str | None) -> Plan:
-    """A copy of the plan with one indicator's primary target changed and the change explained."""
+    """A copy of the plan with one indicator's primary target changed and the change explained.
+
+    The target's printed text becomes the new value with its qualifier (9500以上), so every surface that
+    quotes the target quotes the adjusted one; the original stays in the adjustment record."""
     ind = plan.indicator(indicator)
     if ind is None:
-        raise StoreError(f"规划中没有指标 {indicator}（可用序号、编号如 T2-1 或指标名称）")
+        raise InputError(f"规划中没有指标 {indicator[:40]}（可用序号、编号如 T2-1 或指标名称）")
+    if ind not in plan.current_indicators():
+        raise InputError(f"指标 {ind.id} {ind.name} 属于上一规划期的完成情况（{ind.table or '表1'}），不能调整目标")
     when = when or date.today().isoformat()
     try:
         date.fromisoformat(when)
     except ValueError as exc:
-        raise StoreError(f"日期 {when} 无效，应为 YYYY-MM-DD") from exc
-    update = {"value": float(new_value), "adjustment_reason": reason, "adjustment_document": document,
-              "adjustment_date": when}
-    if comparator is not None:
-        update["comparator"] = comparator
-    new_target = ind.target.model_copy(update=update)
-    new_target = type(new_target).model_validate(new_target.model_dump())
+        raise InputError(f"日期 {when[:20]} 无效，应为 YYYY-MM-DD，如 2023-06-30") from exc
+    old = ind.target
+    try:
+        new_comparator = Comparator(comparator) if comparator is not None else old.comparator
+    except ValueError:
+        raise InputError(f"比较方式 {comparator!r} 无效：应为 {'、'.join(c.value for c in Comparator)} 之一") from None
+    if new_comparator != old.comparator:
+        word = COMPARATOR_WORDS.get(new_comparator, "") if new_comparator is not None else ""
+    else:  # keep the plan's own wording (9000 stays plain, 7以上 keeps 以上)
+        word = old.qualifier if old.qualifier and old.text.endswith(old.qualifier) else ""
+    update = {"value": float(new_value), "comparator": new_comparator, "text": f"{fmt_number(new_value)}{word}",
+              "adjustment_reason": reason, "adjustment_document": document, "adjustment_date": when}
+    if new_comparator != old.comparator:
+        update["qualifier"] = word or None
+    new_target = type(old).model_validate({**old.model_dump(), **update})
     targets = [new_target, *ind.targets[1:]]
     new_ind = ind.model_copy(update={"target": new_target, "targets": targets})
     indicators = [new_ind if i.id == ind.id else i for i in plan.indicators]

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from planwatch.errors import StoreError
+from planwatch.errors import InputError, StoreError
 from planwatch.model import TaskState, TaskUpdate
 
 from . import plans as plans_db
@@ -47,7 +47,7 @@ def check_date(value: str) -> str:
             raise ValueError(value)
         date.fromisoformat(value)
     except ValueError:
-        raise StoreError(f"日期 {value} 无效：应为 YYYY-MM-DD，如 2025-06-30") from None
+        raise InputError(f"日期 {value[:20]} 无效：应为 YYYY-MM-DD，如 2025-06-30") from None
     return value
 
 

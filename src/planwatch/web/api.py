@@ -6,10 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
+from .auth import require
 from .context import Dashboard, dashboard_context, indicator_context, plan_context, regions_context
+from .preview import preview_mode
 from .state import dashboard
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(require("view"))])
 
 YEAR = Query(None, description="评估年份（默认为有数据的最近年份）")
 REGION = Query(None, description="地区（默认为规划所属地区）")
@@ -26,16 +28,19 @@ def get_plan(dash: Dashboard = Depends(dashboard)) -> dict[str, Any]:
 
 @router.get("/findings")
 def get_findings(year: int | None = YEAR, region: str | None = REGION, method: str | None = METHOD,
-                 dash: Dashboard = Depends(dashboard)) -> dict[str, Any]:
-    """The dashboard's data: findings in plan order, counts by status, chart data."""
-    return dashboard_context(dash, year, region, method)
+                 preview: bool = Depends(preview_mode), dash: Dashboard = Depends(dashboard)) -> dict[str, Any]:
+    """The dashboard's data: findings in plan order, counts by status, chart data (``preview``: with the
+    pending figures, planners only)."""
+    return dashboard_context(dash, year, region, method, preview=preview)
 
 
 @router.get("/indicators/{key}")
 def get_indicator(key: str, year: int | None = YEAR, region: str | None = REGION,
-                  method: str | None = METHOD, dash: Dashboard = Depends(dashboard)) -> dict[str, Any]:
-    """One indicator: targets, findings, observations with revisions, chart data."""
-    return indicator_context(dash, key, year, region, method)
+                  method: str | None = METHOD, preview: bool = Depends(preview_mode),
+                  dash: Dashboard = Depends(dashboard)) -> dict[str, Any]:
+    """One indicator: targets, findings, observations with revisions, chart data (``preview``: with the
+    pending figures, planners only)."""
+    return indicator_context(dash, key, year, region, method, preview=preview)
 
 
 @router.get("/regions")

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from planwatch.errors import EvaluationError, PlanwatchError
+from planwatch.errors import EvaluationError, NotFoundError
 from planwatch.evaluate import METHODS, Assessment, Inputs, assess, check_year, read_inputs
+from planwatch.evaluate.scope import with_pending
 from planwatch.figures import fmt_number, fmt_value
 from planwatch.model import Indicator, Plan, Status
 from planwatch.presentation import (
@@ -33,17 +34,15 @@ from planwatch.presentation import (
     status_counts,
     summary_statuses,
 )
-from planwatch.store import Store
+from planwatch.presentation.outline import adjustment_record
+from planwatch.store import Store, Submission, WorkspaceSettings
+from planwatch.store.plans import plan_key
 from planwatch.vintages import vintage_label
 from planwatch.vocabulary import STATUS_DEFINITIONS, attribute_label, status_colour, status_label
 
 from .settings import WebSettings
 
 T = TypeVar("T")
-
-
-class NotFoundError(PlanwatchError):
-    """A page or API item that does not exist (an unknown indicator)."""
 
 
 # ---------------------------------------------------------------- plain data
@@ -168,6 +167,22 @@ class Dashboard:
         self._refresh = threading.Lock()  # one request at a time looks at the version and re-reads
         self.assessments = Memo(ASSESSMENTS_KEPT)
         self.pages = Memo(PAGES_KEPT)
+        self._workspace: tuple[WorkspaceSettings | None, float] = (None, -math.inf)
+        # The planner's preview: the snapshot with the pending figures laid over it, and those figures.
+        self._preview: tuple[Snapshot, list[Submission]] | None = None
+        self._preview_lock = threading.Lock()
+
+    def workspace(self) -> WorkspaceSettings:
+        """The workspace settings, read again at most once an interval (every request asks: public mode)."""
+        value, read_at = self._workspace
+        if value is None or time.monotonic() - read_at >= self._check_interval():
+            value = self.store.workspace_settings()
+            self._workspace = (value, time.monotonic())
+        return value
+
+    def forget_workspace(self) -> None:
+        """Read the settings again on the next request (after this process changed them)."""
+        self._workspace = (None, -math.inf)
 
     def snapshot(self) -> Snapshot:
         """The inputs as of the store's data version, looked at no more than once an interval.
@@ -203,6 +218,22 @@ class Dashboard:
                 freeze_long_lived()
         self._current = (snap, started)
         return snap
+
+    def preview_snapshot(self) -> tuple[Snapshot, list[Submission]]:
+        """The snapshot with every pending (submitted, not yet approved) figure laid over it, and those figures.
+
+        Its version is the data version plus the pending figures' ids and versions, so the assessments and
+        pages built from it are kept apart from the published ones (the public cache never holds a
+        preview) and are built again when a figure is submitted, corrected or decided."""
+        snap = self.snapshot()
+        pending = self.store.pending_submissions(plan_key(snap.plan))
+        version = (*snap.version, "preview:" + ",".join(f"{s.id}.{s.version}" for s in pending))
+        with self._preview_lock:
+            held = self._preview
+            if held is None or held[0].version != version:
+                held = (Snapshot(with_pending(snap.inputs, pending), version), pending)
+                self._preview = held
+        return held
 
     def _check_interval(self) -> float:
         return min(self.settings.cache_seconds, VERSION_CHECK_SECONDS)
@@ -387,12 +418,19 @@ def page_header(dash: Dashboard, snap: Snapshot, choice: Choice, final: bool) ->
         "regions": snap.inputs.region_names,
         **region_picker(snap, choice.region),
         "methods": method_choices(choice.method),
+        "preview": None,
     }
 
 
 def dashboard_context(dash: Dashboard, year: int | None = None, region: str | None = None,
-                      method: str | None = None) -> dict[str, Any]:
-    """Everything on the dashboard: summary cards, findings in plan order, chart data."""
+                      method: str | None = None, *, preview: bool = False) -> dict[str, Any]:
+    """Everything on the dashboard: summary cards, findings in plan order, chart data; with ``preview``,
+    as judged with the pending figures (a planner's preview, marked as such)."""
+    if preview:
+        snap, pending = dash.preview_snapshot()
+        choice = resolve_choice(dash, snap, year, region, method)
+        return dash.page(snap, ("dashboard", choice),
+                         lambda: previewed(dashboard_content(dash, snap, choice), pending, choice))
     snap = dash.snapshot()
     choice = resolve_choice(dash, snap, year, region, method)
     return dash.page(snap, ("dashboard", choice), lambda: dashboard_content(dash, snap, choice))
@@ -448,14 +486,18 @@ def status_chart(views: list[FindingView], *, final: bool) -> dict[str, Any]:
 
 
 def indicator_context(dash: Dashboard, key: str, year: int | None = None, region: str | None = None,
-                      method: str | None = None) -> dict[str, Any]:
-    """One indicator: its targets, this year's findings, observations with revisions, chart."""
-    snap = dash.snapshot()
+                      method: str | None = None, *, preview: bool = False) -> dict[str, Any]:
+    """One indicator: its targets, this year's findings, observations with revisions, chart; with
+    ``preview``, as judged with the pending figures."""
+    snap, pending = dash.preview_snapshot() if preview else (dash.snapshot(), None)
     ind = snap.plan.indicator(key)
     if ind is None:
         raise NotFoundError(f"未找到指标：{key}")
     choice = resolve_choice(dash, snap, year, region, method)
-    return dash.page(snap, ("indicator", ind.id, choice), lambda: indicator_content(dash, snap, ind, choice))
+    if pending is None:
+        return dash.page(snap, ("indicator", ind.id, choice), lambda: indicator_content(dash, snap, ind, choice))
+    return dash.page(snap, ("indicator", ind.id, choice),
+                     lambda: previewed(indicator_content(dash, snap, ind, choice), pending, choice, ind.id))
 
 
 def indicator_content(dash: Dashboard, snap: Snapshot, ind: Indicator, choice: Choice) -> dict[str, Any]:
@@ -468,7 +510,22 @@ def indicator_content(dash: Dashboard, snap: Snapshot, ind: Indicator, choice: C
         "findings": [finding_row(v, choice) for v in views],
         "observations": observation_records(dash, ind.id, choice.region),
         "chart": indicator_chart(snap, ind, choice, views),
+        "adjustments": indicator_adjustments(dash, snap, ind),
+        "chapter_work": indicator_chapter_work(dash, snap, ind, choice.year),
     }
+
+
+def indicator_chapter_work(dash: Dashboard, snap: Snapshot, ind: Indicator, year: int) -> dict[str, Any]:
+    """The projects and tasks of the indicator's chapter (web/projects.py; imported here, it imports this)."""
+    from .projects import chapter_work
+
+    return chapter_work(dash, snap, ind, year)
+
+
+def indicator_adjustments(dash: Dashboard, snap: Snapshot, ind: Indicator) -> list[dict[str, Any]]:
+    """The indicator's target adjustments (规划动态调整), newest first: original target beside the adjusted one."""
+    key = plan_key(snap.plan)
+    return [adjustment_record(a, ind.unit) for a in reversed(dash.store.adjustments(key)) if a.indicator == ind.id]
 
 
 def observation_records(dash: Dashboard, indicator: str, region: str) -> list[dict[str, Any]]:
@@ -497,3 +554,35 @@ def indicator_chart(snap: Snapshot, ind: Indicator, choice: Choice, views: list[
     if series["target"]:
         years.add(series["target"]["year"])
     return {**series, "years": sorted(years)}
+
+
+# ---------------------------------------------------------------- the planner's preview
+
+
+def previewed(ctx: dict[str, Any], pending: list[Submission], choice: Choice,
+              indicator: str | None = None) -> dict[str, Any]:
+    """A page's context judged on the preview snapshot, marked as a preview: the banner's count, each
+    finding resting on a pending figure (same indicator, region and data year) flagged ``pending``,
+    links and chart data kept in the preview, and the indicator page's pending figures listed."""
+    resting = {(s.indicator, s.region, s.year) for s in pending}
+    query = choice.query(preview=1)
+    rows = []
+    for row in ctx["findings"]:
+        rest = (row["indicator_id"], row["region"], row.get("actual_year")) in resting
+        rows.append({**row, "pending": rest, "url": f"/indicators/{row['indicator_id']}?{query}"})
+    figures = [pending_record(s) for s in pending
+               if indicator is not None and s.indicator == indicator and s.region == choice.region]
+    return {**ctx, "findings": rows, "query": query, "preview": {
+        "pending": len(pending),
+        "findings": sum(1 for r in rows if r["pending"]),
+        "banner": f"预览：含 {len(pending)} 项待审核数据，尚未发布",
+        "figures": figures,
+    }}
+
+
+def pending_record(sub: Submission) -> dict[str, Any]:
+    """A pending figure as the indicator page's preview lists it."""
+    return {"id": sub.id, "indicator": sub.indicator, "region": sub.region, "year": sub.year, "kind": str(sub.kind),
+            "value": finite(sub.value), "unit": sub.unit, "source": sub.source, "note": sub.note,
+            "responsible_unit": sub.responsible_unit, "version": sub.version,
+            "value_display": fmt_number(sub.value, sub.unit) if sub.value is not None else "—"}

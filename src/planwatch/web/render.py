@@ -40,7 +40,30 @@ def environment() -> Environment:
 
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    """A page rendered from a template and its context."""
+    """A page rendered from a template and its context, with who is asking (``viewer``: its account
+    or None, and what it may do) and the session's CSRF token for its forms."""
     base = request.scope.get("root_path", "").rstrip("/")
-    html = environment().get_template(template).render(**context, base=base, path=request.url.path)
+    html = environment().get_template(template).render(**context, **who_is_asking(request), base=base,
+                                                       path=request.url.path)
     return HTMLResponse(html, status_code=status_code)
+
+
+def who_is_asking(request: Request) -> dict[str, Any]:
+    """``account`` (None when anonymous), ``may`` (the permissions it holds) and ``csrf_token``.
+
+    Error pages are rendered too for requests refused before the session layer (a foreign host) or
+    whose credentials failed: those read as anonymous."""
+    from planwatch.errors import PlanwatchError
+
+    from .auth import PERMISSIONS, csrf_token, current, public_mode
+
+    if "session" not in request.scope:
+        return {"account": None, "may": set(), "csrf_token": ""}
+    try:
+        viewer = current(request)
+        public = viewer.user is None and public_mode(request)
+    except PlanwatchError:  # a failed credential, or no store to ask: anonymous, holding nothing
+        viewer, public = None, False
+    account = viewer.user if viewer is not None else None
+    may = {p for p in PERMISSIONS if viewer is not None and viewer.may(p, public=public)}
+    return {"account": account, "may": may, "csrf_token": csrf_token(request)}

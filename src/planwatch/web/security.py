@@ -74,18 +74,19 @@ class Hardening:
             scope, send = {**scope, "method": "GET"}, without_body(send)
         refusal = self.refusal(scope)
         if refusal is not None:
-            await error_response(Request(scope), *refusal)(scope, receive, send)
+            status, message, code = refusal
+            await error_response(Request(scope), status, message, code=code)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
-    def refusal(self, scope: Scope) -> tuple[int, str] | None:
-        """The status and message a request is refused with, or None to let it through."""
+    def refusal(self, scope: Scope) -> tuple[int, str, str] | None:
+        """The status, message and error code a request is refused with, or None to let it through."""
         headers: list[tuple[bytes, bytes]] = scope["headers"]
         if headers_too_large(headers):
-            return 431, HEADERS_TOO_LARGE
+            return 431, HEADERS_TOO_LARGE, "headers_too_large"
         host = next((v.decode("latin-1") for k, v in headers if k == b"host"), "")
         if not host_allowed(host, self.allowed_hosts):
-            return 400, FOREIGN_HOST
+            return 400, FOREIGN_HOST, "host_not_allowed"
         return None
 
 

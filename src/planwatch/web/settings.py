@@ -48,6 +48,7 @@ class WebSettings(BaseModel):
     cache_seconds: float = Field(
         30.0, ge=0, description="检查数据是否更新的最长间隔秒数（实际不超过 1 秒；数据有导入、调整等变化时才重新读取；0 表示每个请求都检查）"
     )
+    https: bool = Field(False, description="站点经 HTTPS 访问（如在反向代理之后）时打开：会话 Cookie 只经 HTTPS 发送")
     allowed_hosts: list[str] = Field(
         default_factory=default_allowed_hosts,
         description=(f"允许的主机名（请求头 Host），防止 DNS 重绑定；默认只允许本机地址，"
