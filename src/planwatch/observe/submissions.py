@@ -19,7 +19,7 @@ from planwatch.errors import AccessError, DataImportError
 from planwatch.figures import fmt_number
 from planwatch.model import ObservationKind, Plan
 from planwatch.store import Store, User
-from planwatch.store.accounts import Responsibility
+from planwatch.store.accounts import Responsibility, role_may
 from planwatch.store.rounds import Entry, Round, Submission
 
 from .layout import Cells
@@ -99,7 +99,7 @@ def reportable(plan: Plan, user: User, rnd: Round, leads: dict[str, str]) -> lis
 
 def _scope_problem(plan: Plan, user: User, rnd: Round, ind_id: str, region: str,
                    leads: dict[str, str]) -> str | None:
-    if user.role in ("admin", "viewer"):
+    if not role_may(user.role, "report"):
         return f"{user.role_label}账号不能填报数据"
     if region not in rnd.regions:
         return f"地区 {region} 不在本轮填报范围内（{'、'.join(rnd.regions)}）"

@@ -38,6 +38,24 @@ ROLES: dict[str, str] = {
     "viewer": "内部只读",
 }
 ROLES_HELP = "、".join(f"{code}（{label}）" for code, label in ROLES.items())
+# permission → (roles that hold it, what it allows, in Chinese for refusals).
+PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
+    "view": (frozenset({"admin", "planner", "reporter", "viewer"}), "查看监测结果"),
+    "report": (frozenset({"planner", "reporter"}), "填报数据"),
+    "review": (frozenset({"planner"}), "审核数据、管理填报轮次、预览评估"),
+    "rounds": (frozenset({"admin", "planner", "viewer"}), "查看填报进度"),
+    "plan": (frozenset({"planner"}), "管理规划、调整目标、分工"),
+    "reports": (frozenset({"admin", "planner", "viewer"}), "生成和下载报告"),
+    "audit": (frozenset({"admin", "planner"}), "查看操作记录"),
+    "accounts": (frozenset({"admin"}), "管理账号"),
+    "settings": (frozenset({"admin"}), "修改设置"),
+}
+PUBLIC_PERMISSIONS = frozenset({"view"})
+
+
+def role_may(role: str, permission: str) -> bool:
+    """Whether accounts of ``role`` hold ``permission`` (the web asks per request, the figure checks per figure)."""
+    return role in PERMISSIONS[permission][0]
 NAME_CHARS = 80
 UNIT_CHARS = 100
 PASSWORD_MIN = 8

@@ -9,8 +9,9 @@
 - CSRF: every unsafe request that relies on the cookie carries the session's token, as the form
   field ``csrf_token`` or the header ``X-CSRF-Token``; a bearer request carries no ambient
   credential and needs none.
-- Permissions: :data:`PERMISSIONS` is the one table of which role may do what; routes ask for a
-  permission with ``Depends(require("…"))``. In public mode anonymous visitors hold ``view``.
+- Permissions: :data:`planwatch.store.accounts.PERMISSIONS` is the one table of which role may do
+  what; routes ask for a permission with ``Depends(require("…"))``. In public mode anonymous visitors
+  hold ``view``.
 - Logins are throttled per account name by counting failed logins in the audit log.
 """
 
@@ -28,6 +29,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from planwatch.errors import AccessError, LoginRequired, NotFoundError
 from planwatch.store import User
+from planwatch.store.accounts import PERMISSIONS, PUBLIC_PERMISSIONS, role_may
 from planwatch.store.audit import CLI_ACTOR, LOGIN_FAILED
 
 from .state import dashboard
@@ -41,21 +43,6 @@ ANONYMOUS = "匿名"
 CLI_SCOPE_KEY = "planwatch.command_line"
 TOKEN_SALT = "planwatch.api-token"
 
-# permission → (roles that hold it, what it allows, in Chinese for refusals).
-PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
-    "view": (frozenset({"admin", "planner", "reporter", "viewer"}), "查看监测结果"),
-    "report": (frozenset({"planner", "reporter"}), "填报数据"),
-    "review": (frozenset({"planner"}), "审核数据、管理填报轮次、预览评估"),
-    "rounds": (frozenset({"admin", "planner", "viewer"}), "查看填报进度"),
-    "plan": (frozenset({"planner"}), "管理规划、调整目标、分工"),
-    "reports": (frozenset({"admin", "planner", "viewer"}), "生成和下载报告"),
-    "audit": (frozenset({"admin", "planner"}), "查看操作记录"),
-    "accounts": (frozenset({"admin"}), "管理账号"),
-    "settings": (frozenset({"admin"}), "修改设置"),
-}
-PUBLIC_PERMISSIONS = frozenset({"view"})
-
-
 @dataclass(frozen=True)
 class Viewer:
     """The account behind a request (None: anonymous) and how it came."""
@@ -66,7 +53,7 @@ class Viewer:
     def may(self, permission: str, *, public: bool = False) -> bool:
         if self.user is None:
             return public and permission in PUBLIC_PERMISSIONS
-        return self.user.role in PERMISSIONS[permission][0]
+        return role_may(self.user.role, permission)
 
 
 def signing_key(request: Request) -> str:

@@ -44,6 +44,7 @@ from planwatch.errors import AccessError, ConflictError, InputError, PlanwatchEr
 from planwatch.evaluate import METHODS
 from planwatch.inert_cells import csv_text, inert
 from planwatch.store import User
+from planwatch.store.accounts import role_may
 from planwatch.vintages import vintage_label
 from planwatch.vocabulary import REPORT_FORMAT_LABELS, REPORT_JOB_STATE_LABELS, fmt_moment
 
@@ -279,7 +280,7 @@ class ReportJobs:
 
 def may_see(user: User | None, job: ReportJob) -> bool:
     """Whether ``user`` may see (and download) ``job``: its own, or any job for a planner."""
-    return user is not None and (user.name == job.owner or user.role == "planner")
+    return user is not None and (user.name == job.owner or role_may(user.role, "review"))
 
 
 _registry_lock = threading.Lock()
@@ -360,7 +361,7 @@ def reports_context(dash: Dashboard, jobs: ReportJobs, viewer: Viewer) -> dict[s
         "formats": [{"code": f, "label": REPORT_FORMAT_LABELS[f]} for f in FORMATS],
         "kept_hours": JOB_SECONDS // 3600,
         "kept_jobs": JOBS_KEPT,
-        "all_jobs": viewer.user is not None and viewer.user.role == "planner",
+        "all_jobs": viewer.user is not None and role_may(viewer.user.role, "review"),
         "jobs": jobs.listed(viewer),
     }
 

@@ -25,6 +25,7 @@ from planwatch.observe.round_sheet import SheetRow, value_text
 from planwatch.observe.submissions import FigureCheck, FigureInput, last_year_value, lead_units, reportable
 from planwatch.presentation import RATE_KINDS
 from planwatch.store import User
+from planwatch.store.accounts import role_may
 from planwatch.store.plans import plan_key
 from planwatch.store.rounds import Entry, Round, Submission, SubmissionEvent
 from planwatch.vocabulary import ROUND_STATE_LABELS, SUBMISSION_DUE, fmt_moment, submission_state_label
@@ -275,7 +276,7 @@ def submission_context(dash: Dashboard, user: User, submission_id: int, *, messa
         "submission": submission_record(sub, plan),
         "events": [event_record(e) for e in dash.store.submission_events(sub.id)],
         "round": round_record(rnd),
-        "may_decide": user.role == "planner" and sub.state == SubmissionState.submitted,
+        "may_decide": role_may(user.role, "review") and sub.state == SubmissionState.submitted,
         "may_withdraw": user.role == "reporter" and
         sub.state in (SubmissionState.draft, SubmissionState.submitted, SubmissionState.returned),
         "message": message,
