@@ -136,3 +136,12 @@ def test_assign_many_is_all_or_nothing(store, jiaxing_plan):
 def test_assign_needs_a_plan(store):
     with pytest.raises(StoreError, match="还没有规划"):
         store.assign("1", "市统计局")
+
+
+def test_a_unit_with_a_control_character_is_refused_by_the_store_itself(hand_store):
+    # The web checks first; the command line and scripts reach the store directly (PostgreSQL refuses NUL).
+    with pytest.raises(InputError, match="责任单位含有控制字符"):
+        hand_store.add_user("x1", role="reporter", unit="统计局\x00", password=PASSWORD)
+    with pytest.raises(InputError, match="牵头单位含有控制字符"):
+        hand_store.assign("T2-1", "统计局\x00")
+    assert hand_store.users() == [] and hand_store.responsibilities() == []

@@ -136,8 +136,16 @@ def check_password(password: str) -> str:
     return password
 
 
+def printable(text: str | None, what: str) -> str | None:
+    """The text, refused when it holds a control character (a NUL byte PostgreSQL cannot store, a line break
+    that would forge a row of an export), naming the field."""
+    if text and any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise InputError(f"{what}含有控制字符（如换行、制表符或空字符）：请只填写名称本身")
+    return text
+
+
 def _unit(text: str | None, what: str) -> str | None:
-    text = (text or "").strip()
+    text = printable((text or "").strip(), what) or ""
     if not text:
         return None
     if len(text) > UNIT_CHARS:

@@ -10,7 +10,6 @@ message above itself again.
 from __future__ import annotations
 
 import tempfile
-import unicodedata
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,7 +23,7 @@ from planwatch.observe.assignments import SHEET_COLUMNS, assignments_from_sheet
 from planwatch.observe.limits import MAX_FILE_BYTES
 from planwatch.observe.tables import TEXT_SUFFIXES, XLSX_SUFFIXES
 from planwatch.store import Assignment, Responsibility, Store, User, WorkspaceSettings
-from planwatch.store.accounts import NAME_CHARS, PASSWORD_MAX, PASSWORD_MIN, ROLES, UNIT_CHARS, split_units
+from planwatch.store.accounts import NAME_CHARS, PASSWORD_MAX, PASSWORD_MIN, ROLES, UNIT_CHARS, printable, split_units
 from planwatch.store.workspace import setting_kind
 from planwatch.vocabulary import fmt_moment
 
@@ -59,14 +58,6 @@ def back_to(request: Request, path: str, message: str) -> RedirectResponse:
     flash(request, message)
     base = request.scope.get("root_path", "").rstrip("/")
     return RedirectResponse(f"{base}{path}", status_code=303)
-
-
-def printable(text: str | None, what: str) -> str | None:
-    """The text, refused when it holds a control character (a NUL byte PostgreSQL cannot store, a line break
-    that would forge a row of an export): a 400 naming the field."""
-    if text and any(unicodedata.category(ch) == "Cc" for ch in text):
-        raise InputError(f"{what}含有控制字符（如换行、制表符或空字符）：请只填写名称本身")
-    return text
 
 
 def status_of(exc: PlanwatchError) -> int:
