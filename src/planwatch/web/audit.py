@@ -9,8 +9,6 @@ byte-identical for the same entries and no text cell of them runs as a formula.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -21,7 +19,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from planwatch.errors import InputError
 from planwatch.figures import fmt_number
-from planwatch.inert_cells import csv_text, inert
 from planwatch.model import RoundState, SubmissionState
 from planwatch.store import Store
 from planwatch.store.accounts import ROLES
@@ -38,13 +35,14 @@ from planwatch.vocabulary import (
 )
 
 from .auth import require
+from .downloads import Table, csv_bytes, xlsx_bytes
 from .render import render
 from .state import dashboard
 
 router = APIRouter(tags=["audit"], dependencies=[Depends(require("audit"))])
 PAGE_SIZE = 50
 EXPORT_MAX = 100_000  # entries one export holds; a narrower filter gets the rest
-EXPORT_HEADER = ["编号", "时间", "操作人", "操作", "操作代码", "对象", "修改前", "修改后"]
+EXPORT_HEADER = ("编号", "时间", "操作人", "操作", "操作代码", "对象", "修改前", "修改后")
 
 ACTOR = Query(None, max_length=80, description="操作人（账号名）")
 ACTION = Query(None, max_length=40, description="操作代码，如 user.add、submission.approve")
@@ -207,35 +205,19 @@ def export_rows(store: Store, chosen: AuditFilter) -> list[list[str | int]]:
     return rows
 
 
+def audit_table(rows: list[list[str | int]]) -> Table:
+    return Table("操作记录", EXPORT_HEADER, [tuple(row) for row in rows])
+
+
 def audit_csv(rows: list[list[str | int]]) -> bytes:
     """The rows as UTF-8 CSV with a BOM (Excel reads the Chinese), text cells neutralised."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(EXPORT_HEADER)
-    for row in rows:
-        writer.writerow([csv_text(v) if isinstance(v, str) else v for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return csv_bytes([audit_table(rows)])
 
 
 def audit_xlsx(rows: list[list[str | int]]) -> bytes:
     """The rows as an XLSX workbook, every text a string cell, byte-identical for the same rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    from planwatch.report.archive import stable_ooxml
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("操作记录")
-    table: list[list[str | int]] = [list(EXPORT_HEADER), *rows]
-    for row in table:
-        sheet.append([inert(WriteOnlyCell(sheet, value=v)) for v in row])
     # The document's time is fixed (not the clock), so two exports of the same entries are identical.
-    when = datetime(2000, 1, 1)
-    book.properties.creator = "planwatch"
-    book.properties.created = book.properties.modified = when
-    out = io.BytesIO()
-    book.save(out)
-    return stable_ooxml(out.getvalue(), when)
+    return xlsx_bytes([audit_table(rows)], datetime(2000, 1, 1))
 
 
 def download(data: bytes, media_type: str, name: str) -> Response:

@@ -50,8 +50,8 @@ from planwatch.vocabulary import (
 
 from .auth import require
 from .context import Dashboard, Snapshot, period_years
+from .downloads import Table, table_response
 from .render import render
-from .reports import MEDIA_TYPES, Table, attachment, csv_bytes, xlsx_bytes
 from .state import dashboard
 
 router = APIRouter(dependencies=[Depends(require("view"))])
@@ -355,13 +355,6 @@ def task_cells(r: dict[str, Any]) -> tuple[Any, ...]:
             r["progress"], r["lead_unit"] or "", yes_no(r["late"]), yes_no(r["stalled"]), r["stalled_since"] or "")
 
 
-def export(tables: Sequence[Table], fmt: str, name: str, fallback: str, year: int) -> Response:
-    """The tables as a download (CSV with BOM and neutralised text; XLSX with string cells, fixed dates)."""
-    data = csv_bytes(tables) if fmt == "csv" else xlsx_bytes(tables, datetime(year, 12, 31))
-    return Response(data, media_type=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": attachment(f"{name}.{fmt}", f"{fallback}.{fmt}")})
-
-
 def project_export(dash: Dashboard, fmt: str, year: int | None, state: str | None, unit: str | None,
                    region: str | None, box: str | None, chapter: str | None) -> Response:
     """The filtered project table (every page of it) as CSV or XLSX."""
@@ -370,7 +363,8 @@ def project_export(dash: Dashboard, fmt: str, year: int | None, state: str | Non
     overview, rows = projects_judged(dash, snap, year)
     found = [project_cells(r) for r in rows if matches(r, filters, PROJECT_FIELDS)]
     table = Table(f"重大项目{overview.year}年", PROJECT_HEADERS, found)
-    return export([table], fmt, f"重大项目-{overview.year}年", f"projects-{overview.year}", overview.year)
+    return table_response([table], fmt, f"重大项目-{overview.year}年", f"projects-{overview.year}",
+                          datetime(overview.year, 12, 31))
 
 
 def task_export(dash: Dashboard, fmt: str, state: str | None, box: str | None, chapter: str | None,
@@ -381,7 +375,7 @@ def task_export(dash: Dashboard, fmt: str, state: str | None, box: str | None, c
     overview, rows = tasks_judged(dash, snap)
     found = [task_cells(r) for r in rows if matches(r, filters, TASK_FIELDS)]
     year = int((overview.as_of or "2000")[:4])
-    return export([Table("主要任务", TASK_HEADERS, found)], fmt, "主要任务", "tasks", year)
+    return table_response([Table("主要任务", TASK_HEADERS, found)], fmt, "主要任务", "tasks", datetime(year, 12, 31))
 
 
 # ---------------------------------------------------------------- routes

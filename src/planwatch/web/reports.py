@@ -19,10 +19,7 @@ Tables
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
-import re
 import secrets
 import shutil
 import tempfile
@@ -34,7 +31,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -42,7 +38,6 @@ from pydantic import BaseModel, Field
 
 from planwatch.errors import AccessError, ConflictError, InputError, PlanwatchError
 from planwatch.evaluate import METHODS
-from planwatch.inert_cells import csv_text, inert
 from planwatch.store import User
 from planwatch.store.accounts import role_may
 from planwatch.vintages import vintage_label
@@ -51,6 +46,7 @@ from planwatch.vocabulary import REPORT_FORMAT_LABELS, REPORT_JOB_STATE_LABELS, 
 from .api import METHOD, REGION, YEAR
 from .auth import CSRF, Viewer, require
 from .context import Dashboard, NotFoundError, dashboard_context, indicator_context, method_choices, period_years
+from .downloads import MEDIA_TYPES, Table, attachment, safe_name, table_response
 from .preview import preview_mode
 from .render import render
 from .state import dashboard
@@ -66,12 +62,6 @@ JOBS_KEPT = 20  # finished jobs (and their files) kept per store; the oldest go 
 JOB_SECONDS = 2 * 3600  # how long a finished job's files stay downloadable
 QUEUE_MAX = 5  # jobs waiting or running at once: a build takes seconds, a flood of them is refused
 ACTIVE = ("queued", "running")
-MEDIA_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "html": "text/html; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 def kind_labels() -> dict[str, str]:
@@ -502,15 +492,6 @@ def api_report(request: Request, job_id: str, viewer: Viewer = REPORTS) -> dict[
 # ---------------------------------------------------------------- table downloads
 
 
-@dataclass(frozen=True)
-class Table:
-    """A table as downloaded: a title (the sheet's name), its column headers and rows."""
-
-    title: str
-    headers: tuple[str, ...]
-    rows: list[tuple[Any, ...]]
-
-
 DASHBOARD_HEADERS = ("类别", "序号", "指标", "属性", "单位", "基期", "目标", "最新实际", "完成度", "状态", "预警", "评估说明")
 
 
@@ -547,71 +528,6 @@ def indicator_tables(ctx: dict[str, Any]) -> list[Table]:
             Table("修订记录", REVISION_HEADERS, revisions)]
 
 
-def csv_bytes(tables: Sequence[Table]) -> bytes:
-    """The tables as one CSV (UTF-8 with BOM); several tables each under a line with its title."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for n, table in enumerate(tables):
-        if len(tables) > 1:
-            if n:
-                writer.writerow([])
-            writer.writerow([csv_text(table.title)])
-        writer.writerow([csv_text(h) for h in table.headers])
-        for row in table.rows:
-            writer.writerow([csv_text(v) if isinstance(v, str) else ("" if v is None else v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def xlsx_bytes(tables: Sequence[Table], when: datetime) -> bytes:
-    """The tables as a workbook, one sheet each; text cells are string cells (never formulas), and the
-    bytes depend on the data only (document dates set to ``when``)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    from planwatch.report.archive import stable_ooxml
-
-    wb = Workbook()
-    wb.remove(wb.worksheets[0])  # the blank default sheet: each table gets its own
-    for table in tables:
-        ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", "_", table.title)[:31])
-        for col, header in enumerate(table.headers, start=1):
-            inert(ws.cell(row=1, column=col, value=header)).font = Font(bold=True)
-            longest = max([len(str(header)), *(len(str(r[col - 1])) for r in table.rows)])
-            ws.column_dimensions[get_column_letter(col)].width = min(60, 4 + 2 * longest)
-        for r, row in enumerate(table.rows, start=2):
-            for col, value in enumerate(row, start=1):
-                inert(ws.cell(row=r, column=col, value=value))
-        ws.freeze_panes = "A2"
-    wb.properties.creator = "planwatch"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return stable_ooxml(buffer.getvalue(), when)
-
-
-def safe_name(text: str) -> str:
-    """A file name part: no path separators, quotes, control characters or spaces."""
-    return re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", text).strip("_.") or "table"
-
-
-def attachment(name: str, fallback: str) -> str:
-    """Content-Disposition for a download named ``name`` (RFC 6266): an ASCII ``filename`` for old
-    clients and the UTF-8 name as ``filename*`` (RFC 5987) for every current browser."""
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", fallback) or "download"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
-def table_response(tables: Sequence[Table], fmt: str, name: str, fallback: str, year: int) -> Response:
-    if fmt == "csv":
-        data = csv_bytes(tables)
-    elif fmt == "xlsx":
-        data = xlsx_bytes(tables, datetime(year, 12, 31))
-    else:
-        raise NotFoundError(f"不支持的表格格式“{fmt[:20]}”：可选 csv、xlsx")
-    return Response(data, media_type=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": attachment(f"{name}.{fmt}", f"{fallback}.{fmt}")})
-
-
 # A preview's download says so in its name: it holds figures not yet approved.
 PREVIEW_SUFFIX = "_预览（含待审核数据）"
 
@@ -623,7 +539,7 @@ def dashboard_table(fmt: str, year: int | None = YEAR, region: str | None = REGI
     included, its file named so)."""
     ctx = dashboard_context(dash, year, region, method, preview=preview)
     name = f"{safe_name(ctx['region'])}_{ctx['year']}_主要指标完成情况{PREVIEW_SUFFIX if preview else ''}"
-    return table_response(dashboard_tables(ctx), fmt, name, f"indicators-{ctx['year']}", ctx["year"])
+    return table_response(dashboard_tables(ctx), fmt, name, f"indicators-{ctx['year']}", datetime(ctx["year"], 12, 31))
 
 
 @router.get("/indicators/{key}/table.{fmt}", include_in_schema=False, dependencies=[Depends(require("view"))])
@@ -634,4 +550,5 @@ def indicator_table(key: str, fmt: str, year: int | None = YEAR, region: str | N
     ctx = indicator_context(dash, key, year, region, method, preview=preview)
     ind = ctx["indicator"]
     name = f"{safe_name(ctx['region'])}_{ctx['year']}_{safe_name(ind['name'])}{PREVIEW_SUFFIX if preview else ''}"
-    return table_response(indicator_tables(ctx), fmt, name, f"indicator-{ind['id']}-{ctx['year']}", ctx["year"])
+    return table_response(indicator_tables(ctx), fmt, name, f"indicator-{ind['id']}-{ctx['year']}",
+                          datetime(ctx["year"], 12, 31))

@@ -8,13 +8,10 @@ two planners acting at once one wins and the other is told who changed it).
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from collections.abc import Callable
 from pathlib import Path as FilePath
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,7 +19,6 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import FormData
 
 from planwatch.errors import AccessError, ConflictError, DataImportError, InputError, LoginRequired
-from planwatch.inert_cells import csv_text
 from planwatch.observe.limits import DEFAULT_LIMITS, megabytes
 from planwatch.observe.round_sheet import read_sheet, unchanged, write_sheet
 from planwatch.observe.submissions import FigureInput, check_figures, enter_figures, store_checked
@@ -33,6 +29,7 @@ from planwatch.store.rounds import COMMENT_CHARS, TITLE_CHARS, Round
 
 from .auth import CSRF, PERMISSIONS, Viewer, current, require
 from .context import Dashboard
+from .downloads import Table, download, table_response
 from .render import render
 from .round_context import (
     board_context,
@@ -56,7 +53,6 @@ MAX_FORM_ROWS = 5000  # a to-do list of a whole province's counties stays far be
 # Ids as stored (INTEGER: 32-bit on PostgreSQL); anything larger is no id at all, refused before the store.
 RoundId = Annotated[int, Path(ge=1, le=2**31 - 1, description="填报轮次编号")]
 SubmissionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="填报数据编号")]
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def require_any(*permissions: str) -> Callable[[Request], Viewer]:
@@ -86,12 +82,6 @@ def account(viewer: Viewer) -> User:
 async def form_data(request: Request) -> FormData:
     """The posted form (parsed once; the CSRF check read the same)."""
     return await request.form()
-
-
-def download(data: bytes, media_type: str, name: str, fallback: str) -> Response:
-    """A file answer whose Chinese name survives every browser (RFC 6266 filename*)."""
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
-    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 # ---------------------------------------------------------------- request bodies
@@ -342,7 +332,7 @@ def sheet_download(round_id: RoundId, viewer: Viewer = Depends(require("report")
     ctx = todo_context(dash, user, rnd)
     who = user.unit if user.role == "reporter" and user.unit else user.name
     data = stable_ooxml(write_sheet(sheet_rows(ctx), title=f"{rnd.title}（{who}）"), rnd.opened_at)
-    return download(data, XLSX_TYPE, f"{rnd.title}-{who}.xlsx", f"round-{rnd.id}-sheet.xlsx")
+    return download(data, "xlsx", f"{rnd.title}-{who}.xlsx", f"round-{rnd.id}-sheet.xlsx")
 
 
 def saved_upload(upload: UploadFile, folder: FilePath) -> FilePath:
@@ -519,40 +509,18 @@ def get_board(round_id: RoundId, viewer: Viewer = Depends(require("rounds")),
 @router.get("/rounds/{round_id}/board.csv", include_in_schema=False)
 def board_csv(round_id: RoundId, viewer: Viewer = Depends(require("rounds")),
               dash: Dashboard = Depends(dashboard)) -> Response:
-    rnd = find_round(dash, round_id)
-    header, rows = board_table(board_context(dash, rnd))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([csv_text(v) if isinstance(v, str) else v for v in row] for row in rows)
-    data = ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read it as UTF-8
-    return download(data, "text/csv; charset=utf-8", f"{rnd.title}-填报进度.csv", f"round-{rnd.id}-board.csv")
+    return board_export(dash, round_id, "csv")
 
 
 @router.get("/rounds/{round_id}/board.xlsx", include_in_schema=False)
 def board_xlsx(round_id: RoundId, viewer: Viewer = Depends(require("rounds")),
                dash: Dashboard = Depends(dashboard)) -> Response:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    return board_export(dash, round_id, "xlsx")
 
-    from planwatch.inert_cells import inert
 
+def board_export(dash: Dashboard, round_id: int, fmt: str) -> Response:
+    """The board's unit table as CSV or XLSX (dated by the round's opening: the same board, the same bytes)."""
     rnd = find_round(dash, round_id)
     header, rows = board_table(board_context(dash, rnd))
-    table: list[list[str | int]] = [list(header), *rows]
-    book = Workbook()
-    ws = book.active
-    assert ws is not None, "a new workbook has a sheet"
-    ws.title = "填报进度"
-    for r, values in enumerate(table, start=1):
-        for c, value in enumerate(values, start=1):
-            cell = inert(ws.cell(row=r, column=c, value=value))
-            if r == 1:
-                cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    ws.column_dimensions["A"].width = 30
-    buffer = io.BytesIO()
-    book.save(buffer)
-    data = stable_ooxml(buffer.getvalue(), rnd.opened_at)
-    return download(data, XLSX_TYPE, f"{rnd.title}-填报进度.xlsx", f"round-{rnd.id}-board.xlsx")
-
+    return table_response([Table("填报进度", tuple(header), [tuple(row) for row in rows])], fmt,
+                          f"{rnd.title}-填报进度", f"round-{rnd.id}-board", rnd.opened_at)
