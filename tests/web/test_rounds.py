@@ -316,3 +316,16 @@ def test_a_viewer_sees_the_board_read_only(cycle):
     answer = viewer.post("/api/submissions", json={"indicator": "T2-1", "year": 2025, "value": 1},
                          headers={"X-CSRF-Token": token})
     assert (answer.status_code, answer.json()["error"]) == (403, "内部只读账号（reader）不能填报数据")
+
+
+def test_last_years_bounded_figure_keeps_its_bound(cycle):
+    """南湖区's 2024 GDP is known only as “超过900亿元” (>900): the 2025 to-do row shows >900, not 900."""
+    store = cycle
+    planner, ptoken = client_of(store, "planner1")
+    tj, _ = client_of(store, "tj")
+    planner.post("/rounds", data={"csrf_token": ptoken, "year": "2025", "regions": ["南湖区"]})
+    (rnd,) = store.rounds()
+    gdp, urban = tj.get(f"/api/rounds/{rnd.id}/todo").json()["rows"]
+    assert (gdp["indicator"], gdp["region"], urban["indicator"]) == ("T2-1", "南湖区", "T2-3")
+    assert gdp["last_year"] == {"year": 2024, "value": 900.0, "bound": ">", "display": ">900"}
+    assert urban["last_year"] == {"year": 2024, "value": None, "bound": None, "display": "—"}

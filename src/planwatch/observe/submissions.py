@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 
 from planwatch.errors import AccessError, DataImportError
-from planwatch.figures import fmt_number
-from planwatch.model import ObservationKind, Plan
+from planwatch.figures import fmt_number, fmt_value
+from planwatch.model import Observation, ObservationKind, Plan
 from planwatch.store import Store, User
 from planwatch.store.accounts import Responsibility, role_may
 from planwatch.store.rounds import Entry, Round, Submission
@@ -190,18 +190,20 @@ def _doubts(store: Store, entry: Entry, year: int, change_share: float, figure: 
         found.append(doubt(f"比重应在 0—100% 之间，填报值为 {fmt_number(value)}%"))
     elif entry.kind == ObservationKind.level and not percent and value < 0:
         found.append(doubt(f"总量不应为负数，填报值为 {fmt_number(value)}"))
-    last = last_year_value(store, entry, year)
+    previous = last_year_figure(store, entry, year)
+    last = previous.value if previous is not None else None
     if last is not None and last != 0 and abs(value - last) / abs(last) > change_share:
-        found.append(doubt(f"与上年（{year - 1}年 {fmt_number(last)}）相比变化 {abs(value - last) / abs(last):.0%}，"
+        shown = fmt_value(last, previous.bound if previous is not None else None)
+        found.append(doubt(f"与上年（{year - 1}年 {shown}）相比变化 {abs(value - last) / abs(last):.0%}，"
                            f"超过 {change_share:.0%}"))
     return found
 
 
-def last_year_value(store: Store, entry: Entry, year: int) -> float | None:
-    """The current value of the figure the year before, of the same kind."""
+def last_year_figure(store: Store, entry: Entry, year: int) -> Observation | None:
+    """The current figure of the year before, of the same kind, with its bound (">900" stays a bound)."""
     for obs in store.observations(entry.indicator, entry.region, year - 1):
         if obs.kind == entry.kind and obs.value is not None:
-            return obs.value
+            return obs
     return None
 
 

@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 
 from planwatch.errors import AccessError, EvaluationError
 from planwatch.evaluate.paths import planned_path
-from planwatch.figures import fmt_number
+from planwatch.figures import fmt_number, fmt_value
 from planwatch.model import Indicator, ObservationKind, Plan, RoundState, SubmissionState, observed_kind
 from planwatch.observe.round_sheet import SheetRow, value_text
-from planwatch.observe.submissions import FigureCheck, FigureInput, last_year_value, lead_units, reportable
+from planwatch.observe.submissions import FigureCheck, FigureInput, last_year_figure, lead_units, reportable
 from planwatch.presentation import RATE_KINDS
 from planwatch.store import User
 from planwatch.store.accounts import role_may
@@ -200,7 +200,9 @@ def todo_context(dash: Dashboard, user: User, rnd: Round, *, posted: dict[tuple[
         ind = plan.indicator(ind_id)
         assert ind is not None, "reportable lists the plan's own indicators"
         kind = observed_kind(ind.target.kind)
-        last = last_year_value(store, Entry(indicator=ind.id, region=region, responsible_unit="", kind=kind), rnd.year)
+        previous = last_year_figure(store, Entry(indicator=ind.id, region=region, responsible_unit="", kind=kind), rnd.year)
+        last = previous.value if previous is not None else None
+        bound = previous.bound if previous is not None else None
         sub = current.get((ind.id, region))
         planned = planned_value(dash, snap, ind, region, rnd.year)
         unit = ind.unit or ""
@@ -210,8 +212,8 @@ def todo_context(dash: Dashboard, user: User, rnd: Round, *, posted: dict[tuple[
             "row": n, "indicator": ind.id, "no": ind.no, "name": ind.name, "label": indicator_label(ind, ind.id),
             "category": ind.category, "unit": unit, "region": region, "year": rnd.year,
             "lead_unit": leads.get(ind.id),
-            "last_year": {"year": rnd.year - 1, "value": last, "display": fmt_number(last, unit) if
-                          kind == ObservationKind.level else fmt_number(last, "%")},
+            "last_year": {"year": rnd.year - 1, "value": last, "bound": str(bound) if bound else None,
+                          "display": fmt_value(last, bound, unit if kind == ObservationKind.level else "%")},
             "target": target_record(ind),
             "planned": planned, "planned_display": fmt_number(planned, unit),
             "submission": submission_record(sub, plan) if sub is not None else None,
