@@ -10,12 +10,18 @@ not name (规划内 = 否), over 2016–2025, on a fresh SQLite store with the r
   function, summed by region for 2025) — the least any roll-up must do.
 
     .venv/bin/python bench/projects.py [--projects 10000 --years 10] [--db URL]
+        [--save-json FILE | --expect-json FILE]
+
+The sheets are the same in every run (a fixed seed), so the whole overview (ProjectsOverview.to_json())
+can be saved by one version of the code and compared by another: a faster roll-up must give the same
+answer, to the last digit and in the same order.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import tempfile
 import time
@@ -69,6 +75,8 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--db", default=None, help="store URL (default: a temporary SQLite file)")
+    parser.add_argument("--save-json", type=Path, help="write the overview's JSON to this file")
+    parser.add_argument("--expect-json", type=Path, help="check the overview's JSON equals this file's")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(args.db or f"sqlite:///{Path(tmp) / 'bench.db'}")
@@ -120,6 +128,13 @@ def main() -> None:
             assert r.count == count and abs(r.year_planned - planned) < 1e-6 * max(1, planned), (region, r, planned)
             assert abs(r.year_completed - completed) < 1e-6 * max(1, completed)
         print("roll-up by region equals the SQL aggregate for every region")
+        dumped = json.dumps(overview.to_json(), ensure_ascii=False, indent=1)
+        if args.save_json:
+            args.save_json.write_text(dumped, encoding="utf-8")
+            print(f"overview JSON written to {args.save_json} ({len(dumped):,} characters)")
+        if args.expect_json:
+            assert dumped == args.expect_json.read_text(encoding="utf-8"), f"overview differs from {args.expect_json}"
+            print(f"overview JSON identical to {args.expect_json} ({len(dumped):,} characters)")
         store.dispose()
 
 

@@ -147,3 +147,38 @@ def jiaxing_store_shared(_jiaxing_template, tmp_path_factory):
     s = open_store(f"sqlite:///{path}")
     yield s
     s.dispose()
+
+
+# ---------------------------------------------------------------- two plans in one store (issue 10)
+
+FIFTEENTH = "嘉兴市国民经济和社会发展第十五个五年规划纲要"
+
+
+def fifteenth_plan(plan):
+    """The 14th plan moved on five years: 2025 base, 2030 targets, GDP 12000亿元 (its GDP keeps the id
+    T2-1, so the GDP figures imported once serve both plans)."""
+    meta = plan.meta.model_copy(update={"title": FIFTEENTH, "period_start": 2026, "period_end": 2030,
+                                        "base_year": 2025, "plan_number": 15})
+    indicators = []
+    for ind in plan.current_indicators():
+        moved = {"year": 2030, "base_year": 2025}
+        if ind.id == "T2-1":
+            moved |= {"value": 12000.0, "text": "12000"}
+        targets = [t.model_copy(update=moved) for t in ind.targets or [ind.target]]
+        base = ind.baseline.model_copy(update={"year": 2025} | ({"value": 8200.0} if ind.id == "T2-1" else {}))
+        indicators.append(ind.model_copy(update={"period_start": 2026, "period_end": 2030, "baseline": base,
+                                                 "target": targets[0], "targets": targets}))
+    return plan.model_copy(update={"meta": meta, "indicators": indicators, "flags": []})
+
+
+@pytest.fixture
+def two_plans(jiaxing_store, jiaxing_plan):
+    """The Jiaxing store with the 15th plan loaded beside the 14th and a 2026 GDP of 8800亿元:
+    (store, key of the 14th, key of the 15th)."""
+    from planwatch.model import Observation
+    from planwatch.store.plans import plan_key
+
+    fifteenth = fifteenth_plan(jiaxing_plan)
+    jiaxing_store.load_plan(fifteenth, source="test")
+    jiaxing_store.add_observations([Observation(indicator="T2-1", region="嘉兴市", year=2026, value=8800.0, unit="亿元")])
+    return jiaxing_store, plan_key(jiaxing_plan), plan_key(fifteenth)

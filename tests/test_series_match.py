@@ -19,6 +19,11 @@ def test_reasons():
                       Row("设区城市细颗粒物(PM2.5)平均浓度", "微克/立方米")) == NameMatch("normalised")
     assert name_match(Row("研究与试验发展经费支出占GDP比重", "%"), Row("研发经费支出占地区生产总值比重", "%")) == NameMatch(
         "synonym", ("研究与试验发展经费→研发经费", "GDP→地区生产总值"))
+    # The Jiaxing 14th outline's own 表1 and 表2 (lines 187/731, 196/683).
+    assert name_match(Row("人均期望寿命", "岁"), Row("人均预期寿命", "岁")) == NameMatch(
+        "synonym", ("人均期望寿命→人均预期寿命",))
+    assert name_match(Row("每千人口执业（助理）医师数", "人"), Row("每千人口拥有执业（助理）医师数", "人")) == NameMatch(
+        "synonym", ("每千人口拥有→每千人口",))
 
 
 def test_units_of_another_family_or_other_names_are_other_series():

@@ -6,6 +6,7 @@
     │   └── DataImportError   an observation file with row/column problems (carries .problems)
     ├── StoreError            the store is missing, empty, or at the wrong schema
     │   └── ConflictError     what a person acted on was changed by someone else meanwhile
+    │       └── PlanRequired  several plans are stored and the request named none of them
     ├── NotFoundError         an item asked for by id or key that does not exist
     ├── AccessError           the account may not do this (names the role or unit)
     │   └── LoginRequired     no account, or its session has ended
@@ -53,6 +54,10 @@ class EvaluationError(PlanwatchError):
 
 class ConflictError(StoreError):
     """What a person acted on was changed by someone else meanwhile (a lost update refused)."""
+
+
+class PlanRequired(ConflictError):
+    """Several plans are stored and the request did not say which one it is about (the message lists them)."""
 
 
 class AccessError(PlanwatchError):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import cn2an
+
 from planwatch.model import (
     Attribute,
     Bound,
@@ -22,6 +24,7 @@ from planwatch.model import (
     SubmissionState,
     TargetKind,
     TaskState,
+    WorkKind,
 )
 
 STATUS_LABELS: dict[Status, str] = {
@@ -182,6 +185,10 @@ def submission_state_label(state: SubmissionState | str | None) -> str:
     return SUBMISSION_STATE_LABELS[SubmissionState(state)] if state else SUBMISSION_DUE
 
 
+# What a unit's work report (工作填报, store/work_reports.py) is about; its states are the submission states above.
+WORK_KIND_LABELS: dict[WorkKind, str] = {WorkKind.task: "任务进展", WorkKind.project: "项目年度进展"}
+
+
 # What an audit entry records (its stable action code), as the audit page and its exports name it.
 AUDIT_ACTION_LABELS: dict[str, str] = {
     "user.add": "新增账号",
@@ -198,11 +205,19 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "submission.approve": "审核通过",
     "submission.return": "退回数据",
     "submission.withdraw": "撤回数据",
+    "task.assign": "任务分工",
+    "work_report.save": "保存进展草稿",
+    "work_report.submit": "报送进展",
+    "work_report.approve": "审核通过进展",
+    "work_report.return": "退回进展",
+    "work_report.withdraw": "撤回进展",
     "login": "登录",
     "logout": "退出登录",
     "login_failed": "登录失败",
     "token": "获取 API 令牌",
     "import": "导入数据",
+    "category_section.confirmed": "确认指标类别对应的工作章节",
+    "category_section.rejected": "否定指标类别对应的工作章节",
 }
 # The fields an audit entry's before/after values carry, as a reader sees them; "user.unit" is the
 # field "unit" of an account's entries (its responsible unit, not a unit of measure).
@@ -213,6 +228,8 @@ AUDIT_FIELD_LABELS: dict[str, str] = {
     "via": "方式", "title": "名称", "year": "年份", "due": "截止日期", "regions": "地区",
     "text": "原文", "reason": "原因", "document": "依据文件", "id": "编号", "plan_key": "规划",
     "opened_by": "开启人", "opened_at": "开启时间", "closed_at": "结束时间",
+    "planned_completion": "计划完成时间", "progress": "进展情况", "as_of": "截至日期", "content": "填报内容",
+    "verdict": "决定",
 }
 
 
@@ -330,6 +347,11 @@ SERIES_DECISION_LABELS: dict[str, str] = {
     "split": "确认不是同一序列",
 }
 
+# A person's decision on an indicator category and a heading of the plan's work (store/category_sections.py);
+# a proposal no one has decided on is 待确认.
+CATEGORY_SECTION_LABELS: dict[str, str] = {"confirmed": "已确认", "rejected": "已否定"}
+CATEGORY_SECTION_PENDING = "待确认"
+
 
 SERIES_UNITS_CONVERTED = "单位换算"
 
@@ -344,6 +366,19 @@ def series_match_label(reason: str, synonyms: tuple[str, ...] | list[str] = (),
     return f"{label}（{'；'.join(notes)}）" if notes else label
 
 
+# Plan families (evaluate/families.py): a region's five-year plans in order, the first one's predecessor read
+# from its 表1; where a member comes from, what its judgement rests on, and the mark of a value not at the target year.
+FAMILY_SOURCE_LABELS: dict[str, str] = {"stored": "已载入规划", "table1": "据下一规划表1"}
+FAMILY_BASIS_LABELS: dict[str, str] = {"final": "期末评估", "previous": "表1完成情况", "progress": "进度评估"}
+LATEST_MARK = "最新"
+FAMILY_NOT_LISTED = "未列此指标"
+
+
+def plan_label(number: int | None) -> str:
+    """The short name of the Nth five-year plan (14 → 十四五); '' when the number is unknown."""
+    return f"{cn2an.an2cn(number)}五" if number else ""
+
+
 # The county-vs-city check (evaluate/counties_vs_city.py).
 COUNTY_TOTAL_SHORT = "县级目标合计低于全市目标"
 COUNTY_TOTAL_COVERS = "县级目标合计不低于全市目标"
@@ -356,3 +391,25 @@ COUNTY_NONE_WEAKER = "各县目标均不弱于全市目标"
 COUNTY_SUM_PARTIAL = "合计不含未载入规划的{n}个县（市、区）"
 COUNTY_NO_PLAN = "未载入规划"
 COUNTY_CITY_NO_VALUE = "全市目标无数值，未比较"
+
+
+# A plan's administrative level (PlanMeta.level, read from its region's suffix by ingest/meta.py).
+PLAN_LEVEL_LABELS: dict[str, str] = {"province": "省级", "city": "市级", "county": "县级"}
+
+
+def plan_level_label(level: str | None) -> str:
+    """The Chinese label of a plan's level (the code itself when unknown; “—” when none)."""
+    return PLAN_LEVEL_LABELS.get(level, level) if level else MISSING
+
+
+def plan_period_label(start: int | None, end: int | None) -> str:
+    """A plan period as lists show it: 2021—2025年 (“—” when the plan names none)."""
+    return f"{start}—{end}年" if start and end else MISSING
+
+
+def plan_short_title(region: str | None, start: int | None, end: int | None, number: int | None = None) -> str:
+    """A plan named briefly, where the full title is too long (the page header's plan switcher):
+    嘉兴市 十四五 2021—2025年 (嘉兴市 2021—2025年 when the plan's number is unknown)."""
+    period = plan_period_label(start, end)
+    name = f"{region or '规划'} {plan_label(number)}".rstrip()
+    return name if period == MISSING else f"{name} {period}"

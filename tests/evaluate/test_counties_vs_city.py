@@ -181,7 +181,7 @@ def test_counties_command(county_store, jiaxing_plan):
 
 
 def test_with_two_city_plans_the_command_asks_which(county_store, jiaxing_plan):
-    from tests.evaluate.test_plans import fifteenth_plan
+    from tests.conftest import fifteenth_plan
 
     county_store.load_plan(fifteenth_plan(jiaxing_plan), source="test")
     with pytest.raises(EvaluationError, match="有 2 个市级规划下辖县级规划，请用 --plan 指定其中一个"):

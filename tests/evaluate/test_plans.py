@@ -10,38 +10,11 @@ import json
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
+from tests.conftest import FIFTEENTH
 
 from planwatch.cli import main
 from planwatch.errors import EvaluationError
 from planwatch.evaluate import assess, read_inputs
-from planwatch.model import Observation
-from planwatch.store.plans import plan_key
-
-FIFTEENTH = "嘉兴市国民经济和社会发展第十五个五年规划纲要"
-
-
-def fifteenth_plan(plan):
-    """The 14th plan moved on five years: 2025 base, 2030 targets, GDP 12000亿元."""
-    meta = plan.meta.model_copy(update={"title": FIFTEENTH, "period_start": 2026, "period_end": 2030,
-                                        "base_year": 2025, "plan_number": 15})
-    indicators = []
-    for ind in plan.current_indicators():
-        moved = {"year": 2030, "base_year": 2025}
-        if ind.id == "T2-1":
-            moved |= {"value": 12000.0, "text": "12000"}
-        targets = [t.model_copy(update=moved) for t in ind.targets or [ind.target]]
-        base = ind.baseline.model_copy(update={"year": 2025} | ({"value": 8200.0} if ind.id == "T2-1" else {}))
-        indicators.append(ind.model_copy(update={"period_start": 2026, "period_end": 2030, "baseline": base,
-                                                 "target": targets[0], "targets": targets}))
-    return plan.model_copy(update={"meta": meta, "indicators": indicators, "flags": []})
-
-
-@pytest.fixture
-def two_plans(jiaxing_store, jiaxing_plan):
-    fifteenth = fifteenth_plan(jiaxing_plan)
-    jiaxing_store.load_plan(fifteenth, source="test")
-    jiaxing_store.add_observations([Observation(indicator="T2-1", region="嘉兴市", year=2026, value=8800.0, unit="亿元")])
-    return jiaxing_store, plan_key(jiaxing_plan), plan_key(fifteenth)
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -102,5 +75,21 @@ def test_report_and_dashboard_take_the_plan_key(two_plans, tmp_path):
     code, out, _ = run("serve", "--db", store.url, "--plan", fourteenth, "--get", "/api/findings?year=2024")
     gdp = next(r for r in json.loads(out)["findings"] if r["indicator_id"] == "T2-1")
     assert code == 0 and gdp["target"] == 9000.0 and gdp["actual"] == 7569.53
-    code, out, _ = run("serve", "--db", store.url, "--get", "/api/findings")
-    assert "请用 --plan 指定" in out + _
+    # without --plan, each plan is served under /p/{key}/ (web/plan_choice.py); the root names none
+    code, out, _ = run("serve", "--db", store.url, "--get", f"/p/{fifteenth}/api/findings?year=2026")
+    gdp = next(r for r in json.loads(out)["findings"] if r["indicator_id"] == "T2-1")
+    assert code == 0 and gdp["target"] == 12000.0 and gdp["actual"] == 8800.0
+    code, out, err = run("serve", "--db", store.url, "--get", "/api/findings")
+    assert code == 1 and json.loads(out)["code"] == "plan_required" and fourteenth in out and fifteenth in out
+
+
+def test_figures_from_before_a_plans_base_year_are_no_progress(two_plans):
+    """人才资源总量's latest figure is of 2024, a year before the 15th plan's 2025 base: it says nothing of the 15th
+    plan's progress, so 2026 is 无数据 with why — not a judgement at a time share of -20% (as it was)."""
+    store, _, fifteenth = two_plans
+    found = {f.indicator_id: f for f in assess(read_inputs(store, fifteenth), year=2026).findings}
+    talent = found["T2-6"]
+    assert (talent.status, talent.actual, talent.actual_year) == ("no_data", None, None)
+    assert "规划期内尚无实际数据（最新为2024年，早于基期2025年）" in talent.explanation
+    # GDP has a 2026 figure of its own: judged on it, as before.
+    assert (found["T2-1"].status, found["T2-1"].actual, found["T2-1"].actual_year) == ("on_track", 8800.0, 2026)

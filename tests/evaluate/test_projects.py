@@ -13,16 +13,17 @@ import pytest
 
 from planwatch.evaluate.projects import ProjectSettings, judge_project, projects_overview, roll_up
 from planwatch.evaluate.tasks import tasks_overview
-from planwatch.model import Comparator, Milestone, ProjectReport, TaskState, TaskUpdate
+from planwatch.model import Comparator, Milestone, ProjectReport, ProjectReportRow, TaskState, TaskUpdate
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "methodology.md"
 S = ProjectSettings()
 
 
 def rep(year: int, as_of: str = "2024-12-31", key: str = "box3.2", plan: float | None = None,
-        completed: float | None = None, **extra) -> ProjectReport:
-    return ProjectReport(project_key=key, name=extra.pop("name", key), year=year, as_of=as_of,
-                         planned_investment_yi_yuan=plan, completed_investment_yi_yuan=completed, **extra)
+        completed: float | None = None, **extra) -> ProjectReportRow:
+    return ProjectReportRow.of(ProjectReport(project_key=key, name=extra.pop("name", key), year=year, as_of=as_of,
+                                             planned_investment_yi_yuan=plan, completed_investment_yi_yuan=completed,
+                                             **extra))
 
 
 def test_investment_below_the_share_is_behind():

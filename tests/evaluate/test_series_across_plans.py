@@ -11,6 +11,7 @@ import json
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
+from tests.conftest import fifteenth_plan
 
 from planwatch.cli import main
 from planwatch.errors import DataImportError
@@ -18,8 +19,6 @@ from planwatch.evaluate import assess, read_inputs
 from planwatch.model import Baseline, Indicator, Target
 from planwatch.observe import import_file
 from planwatch.store.plans import plan_key
-
-from .test_plans import fifteenth_plan
 
 
 def renumbered(plan):
@@ -145,7 +144,10 @@ def test_series_lists_each_pair_with_its_reason_and_records_decisions(two_plans)
 
     code, out, _ = run("series", "split", f"{fourteenth}:T2-1", f"{fifteenth}:T2-2", "--db", store.url)
     assert code == 0 and "确认不是同一序列（命令行）" in out
-    assert f"数据键由 T2-1 改为 {fifteenth}:T2-2，原键下已有 5 个观测值不再计入此指标" in out
+    # The 14th plan keeps key T2-1 and its figures (2020–2024), none of the 15th plan's years 2025–2030.
+    assert out.splitlines()[1:] == [
+        f"{fifteenth}:T2-2（GDP）的数据键由 T2-1 改为 {fifteenth}:T2-2",
+        f"原键 T2-1 仍是 {fourteenth}:T2-1（地区生产总值）的数据键，其下没有 2025–2030 年的观测值，{fifteenth}:T2-2 无需重新导入"]
     data = json.loads(run("series", "--json", "--db", store.url)[1])
     assert len(data["pairs"]) == 37 and data["pairs"][0]["home"]["indicator_id"] == "T2-2"
     assert [(d["a"], d["b"], d["verdict"], d["verdict_label"], d["actor"]) for d in data["decisions"]] == [
@@ -158,9 +160,19 @@ def test_series_lists_each_pair_with_its_reason_and_records_decisions(two_plans)
         "confirmed", "人工确认", "命令行")
     assert [d["verdict"] for d in data["decisions"]] == ["confirmed"]
     audit = store.audit_entries(subject_contains=f"{fifteenth}:T2-2")
+    # Each step changed the 15th GDP's key: the audit row counts the revisions under both keys (8 under T2-1:
+    # the 14th plan's GDP with its preliminary and final figures; none under the 15th's own key, so none moved).
+    counts = {"T2-1": 8, f"{fifteenth}:T2-2": 0}
     assert [(e.action, e.before, e.after) for e in audit] == [
-        ("series.confirmed", {"verdict": "split"}, {"verdict": "confirmed"}),
-        ("series.split", None, {"verdict": "split"})]
+        ("series.confirmed", {"verdict": "split", "observations": counts},
+         {"verdict": "confirmed", "observations": counts,
+          "keys": [{"indicator": f"{fifteenth}:T2-2", "from": f"{fifteenth}:T2-2", "to": "T2-1"}],
+          "moved": [{"from": f"{fifteenth}:T2-2", "to": "T2-1", "units": ["万元", "亿元"], "revisions": 0,
+                     "duplicates": 0, "conflicts": 0}], "kept": []}),
+        ("series.split", {"observations": counts},
+         {"verdict": "split", "observations": counts,
+          "keys": [{"indicator": f"{fifteenth}:T2-2", "from": "T2-1", "to": f"{fifteenth}:T2-2"}], "moved": [],
+          "kept": [{"indicator": f"{fifteenth}:T2-2", "key": "T2-1", "figures": 0}]})]
 
 
 def test_series_decisions_refuse_what_is_no_pair(two_plans):

@@ -50,7 +50,7 @@ def test_keys_are_the_first_plans_ids_qualified_when_taken(two):
 
 def test_decisions_are_stored_replaced_and_audited(two):
     store, first, later = two
-    made = store.split_series(f"{later}:T2-3", f"{first}:T2-3", actor="张三")
+    made = store.split_series(f"{later}:T2-3", f"{first}:T2-3", actor="张三").decision
     assert (made.plan_a, made.indicator_a, made.plan_b, made.indicator_b, made.verdict, made.actor) == (
         first, "T2-3", later, "T2-3", "split", "张三")
     links = store.series_links()

@@ -30,7 +30,7 @@ def test_init_creates_schema_and_is_idempotent(store_url):
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert {"plans", "plan_versions", "indicators", "targets", "target_adjustments", "regions", "series", "imports",
             "observations"} <= tables
-    assert version == head_revision() == "0007"
+    assert version == head_revision() == "0009"
     assert store.plans() == []
     store.dispose()
 

@@ -1,7 +1,8 @@
 """Every route × every role: allowed, sent to log in, or refused, as the table below declares.
 
 The table is the decision for each route of ``create_app`` (the /static mount aside): a route the
-table does not list fails the test, so every new route gets a decision. Each route is requested as
+table does not list fails the test, so every new route gets a decision. Each plan's app answers the
+same routes under ``/p/{key}/`` (web/plan_choice.py): every page read there gets the same decision. Each route is requested as
 seven callers: anonymous with public mode off and on, admin, planner, a reporter of 统计局, a reporter
 of 科技局 and a viewer, each through a real login session (cookie + its CSRF token), so a refusal is
 the permission's and never a missing token's.
@@ -23,16 +24,18 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
+from planwatch.model import Project, ProjectReport, Task, TaskAssignment, TaskKind, TaskState, TaskUpdate
 from planwatch.store import open_store
 from planwatch.store.rounds import Entry
 from planwatch.web import WebSettings, create_app
 
-from .conftest import fill_store
+from .conftest import fill_store, sample_plan
 
 PASSWORD = "matrix password 2025"
 ROLES = ("anonymous", "public", "admin", "planner", "tj", "kj", "viewer")
@@ -51,6 +54,7 @@ REPORT = "LLFAAAF"  # planners and reporters enter figures
 BOARD = REPORTS = "LLAAFFA"  # admin, planner, viewer
 OWN_UNIT = "LLAAAFA"  # one figure: 科技局 may not see 统计局's
 WITHDRAW = "LLFFAFF"  # only the unit that reported the figure withdraws it
+OWN_WORK = "LLFAAFF"  # a task or project 统计局 leads: its reporter and planners report on it, 科技局 may not
 
 # (method, path) → outcome per role, in the order of ROLES.
 EXPECTED: dict[tuple[str, str], str] = {
@@ -86,6 +90,33 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/api/adjustments"): VIEW,
     ("GET", "/plan/regions"): VIEW,
     ("GET", "/api/plan/regions"): VIEW,
+    # the plan's family (web/families.py): its plans in order, one indicator across them
+    ("GET", "/plan/family"): VIEW,
+    ("GET", "/api/plan/family"): VIEW,
+    ("GET", "/plan/family/{key}"): VIEW,
+    ("GET", "/api/plan/family/{key}"): VIEW,
+    ("GET", "/plan/family/{key}/table.{fmt}"): VIEW,
+    # the plan chooser (web/plan_choice.py): which plans there are is no secret of a signed-in account
+    ("GET", "/plans"): VIEW,
+    ("GET", "/api/plans"): VIEW,
+    # one task, one project (web/work.py): everyone who views; their work reports: the lead unit (统计局) and
+    # planners report, planners decide, the unit withdraws, and 科技局 is refused 统计局's task and project
+    ("GET", "/tasks/{task_id}"): VIEW,
+    ("GET", "/api/tasks/{task_id}"): VIEW,
+    ("GET", "/projects/{key}"): VIEW,
+    ("GET", "/api/projects/{key}"): VIEW,
+    ("POST", "/tasks/{task_id}/report"): OWN_WORK,
+    ("POST", "/projects/{key}/report"): OWN_WORK,
+    ("GET", "/work"): REPORT,
+    ("GET", "/api/work"): REPORT,
+    ("GET", "/api/work-reports"): REPORT,
+    ("POST", "/api/work-reports"): REPORT,
+    ("POST", "/work-reports/{report_id}/approve"): REVIEW,
+    ("POST", "/work-reports/{report_id}/return"): REVIEW,
+    ("POST", "/api/work-reports/{report_id}/approve"): REVIEW,
+    ("POST", "/api/work-reports/{report_id}/return"): REVIEW,
+    ("POST", "/work-reports/{report_id}/withdraw"): WITHDRAW,
+    ("POST", "/api/work-reports/{report_id}/withdraw"): WITHDRAW,
     # accounts and settings: admin
     ("GET", "/admin/users"): ACCOUNTS_ONLY,
     ("POST", "/admin/users"): ACCOUNTS_ONLY,
@@ -117,6 +148,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/plan/adjust"): PLAN,
     ("POST", "/plan/adjust"): PLAN,
     ("POST", "/api/adjustments"): PLAN,
+    ("GET", "/plan/sections"): PLAN,
+    ("POST", "/plan/sections"): PLAN,
+    ("GET", "/api/plan/sections"): PLAN,
+    ("POST", "/api/plan/sections"): PLAN,
     # audit: admin and planner
     ("GET", "/audit"): AUDIT,
     ("GET", "/api/audit"): AUDIT,
@@ -191,6 +226,8 @@ class Workspace:
     secret_id: int  # 统计局's submitted figure (never decided here)
     decided_id: int  # 统计局's submitted figure the decision routes act on
     sessions: dict[str, tuple[dict, str]]  # role → (cookies, CSRF token)
+    work_secret_id: int = 0  # 统计局's submitted task report (never decided here)
+    work_decided_id: int = 0  # 统计局's submitted task report the decision routes act on
 
 
 def build_workspace(path) -> Workspace:
@@ -209,9 +246,28 @@ def build_workspace(path) -> Workspace:
               source="统计局内部测算", note=SECRET_NOTE),
         Entry(indicator="T2-3", region="嘉兴市", responsible_unit="统计局", value=DECIDED_VALUE, unit="%",
               source="统计局内部测算", note=SECRET_NOTE)], actor="tj1", submit=True)
+    work = add_work(store)
     app = create_app(WebSettings(db=store.url), store=store)
     sessions = {role: session(app, ACCOUNTS[role][0] if role in ACCOUNTS else None) for role in ROLES}
-    return Workspace(app, store, rnd.id, spare.id, secret.id, decided.id, sessions)
+    return Workspace(app, store, rnd.id, spare.id, secret.id, decided.id, sessions, *work)
+
+
+def add_work(store) -> tuple[int, int]:
+    """Two tasks of 专栏5 and 沪乍杭铁路 added to the sample plan, all led by 统计局, with 统计局's two task reports
+    submitted (the first's progress is the secret note); their ids."""
+    tasks = [Task(id=f"box5.{n}", kind=TaskKind.box_item, box="专栏5", no=str(n), text=text, line=line, chapter="4",
+                  section="box5", confirmed=True)
+             for n, text, line in ((1, "实行更加开放的人才政策，构筑集聚国内外优秀人才的创新高地。", 894),
+                                   (2, "发展高水平大学和科研院所，加强高技能应用型人才培养。", 896))]
+    railway = Project(name="沪乍杭铁路（嘉兴段）", no="2", section="box3", line=837, investment_yi_yuan=338.0)
+    store.load_plan(sample_plan().model_copy(update={"tasks": tasks, "projects": [railway]}), source="matrix")
+    store.assign_tasks([TaskAssignment(task_id=t.id, lead_unit="统计局") for t in tasks])
+    store.record_project_reports(None, [ProjectReport(project_key="box3.2", name=railway.name, year=2024,
+                                                      lead_unit="统计局", as_of="2024-06-30")])
+    secret, decided = (store.enter_work_report(None, TaskUpdate(task_id=t.id, state=TaskState.behind, progress=SECRET_NOTE,
+                                                                lead_unit="统计局", as_of="2024-12-31"),
+                                               unit="统计局", actor="tj1", submit=True) for t in tasks)
+    return secret.id, decided.id
 
 
 def csrf_of(html: str) -> str:
@@ -241,21 +297,25 @@ def concrete(ws: Workspace, method: str, path: str) -> str:
     """The path with its parameters filled: the open round, 统计局's figures, a spare account."""
     closing = path.endswith("/close")
     deciding = method == "POST" and path.startswith(("/submissions/", "/api/submissions/"))
+    deciding_work = method == "POST" and path.startswith(("/work-reports/", "/api/work-reports/"))
+    project = path.startswith(("/projects/", "/api/projects/"))
     values = {"round_id": ws.spare_round_id if closing else ws.round_id,
               "submission_id": ws.decided_id if deciding else ws.secret_id,
-              "name": "spare1", "key": "T2-1", "fmt": "csv", "draft_id": "nosuchdraft", "index": "0",
-              "job_id": "nosuchjob"}
+              "report_id": ws.work_decided_id if deciding_work else ws.work_secret_id, "task_id": "box5.1",
+              "name": "spare1", "key": "box3.2" if project else "T2-1", "fmt": "csv", "draft_id": "nosuchdraft",
+              "index": "0", "job_id": "nosuchjob"}
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m[1]]), path)
 
 
-def ask(ws: Workspace, role: str, method: str, path: str, *, query: str = ""):
-    """One request as ``role`` through its own session (restored each time: a logout ends nothing after)."""
+def ask(ws: Workspace, role: str, method: str, path: str, *, query: str = "", prefix: str = ""):
+    """One request as ``role`` through its own session (restored each time: a logout ends nothing after);
+    ``prefix``: under a plan's /p/{key}."""
     if role in ("anonymous", "public"):
         set_public(ws, role == "public")
     cookies, token = ws.sessions[role]
     client = TestClient(ws.app, follow_redirects=False)
     client.cookies.update(cookies)
-    url = concrete(ws, method, path) + query
+    url = prefix + concrete(ws, method, path) + query
     headers = {"X-CSRF-Token": token}
     if method == "GET":
         return client.get(url, headers=headers)
@@ -320,6 +380,20 @@ def test_every_route_answers_each_role_as_declared(answers):
     assert not wrong, "\n".join(wrong)
 
 
+def test_every_page_read_under_the_plans_prefix_answers_each_role_as_at_the_root(workspace):
+    """The plan's own app under /p/{key}/ holds the same login and the same permissions as the root."""
+    key = workspace.store.plans()[0].key
+    wrong = []
+    for (method, path), row in EXPECTED.items():
+        if method != "GET":  # the writes are asked once, at the root (they change the workspace)
+            continue
+        for role, want in zip(ROLES, row, strict=True):
+            answer = ask(workspace, role, method, path, prefix=f"/p/{quote(key, safe='')}")
+            if outcome(answer) != want or answer.status_code >= 500:
+                wrong.append(f"/p/{key}{path} as {role}: expected {want}, got {answer.status_code} {answer.text[:160]!r}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_no_answer_is_a_server_error(answers):
     broken = [f"{m} {p} as {r}: {a.status_code} {a.text[:200]!r}" for (m, p, r), a in answers.items()
               if a.status_code >= 500]
@@ -366,6 +440,7 @@ def test_a_reporter_never_sees_another_units_figures(tmp_path):
         # first, 统计局's own reporter does see them: the search below would find them
         own = ask(ws, "tj", "GET", "/api/submissions/{submission_id}")
         assert own.status_code == 200 and "6123.45" in own.text and SECRET_NOTE in own.text
+        assert SECRET_NOTE in ask(ws, "tj", "GET", "/api/tasks/{task_id}").text  # its task report, too
         seen = []
         queries = ["", f"?round={ws.round_id}", "?year=2024", "?unit=统计局", "?preview=1"]
         for method, path in EXPECTED:

@@ -172,7 +172,7 @@ def test_drafts_belong_to_their_session_and_refuse_bad_files(jx_planner):
     assert store.plans()[0].versions == 1
 
 
-def test_publishing_another_plan_beside_the_shown_one_is_refused(jx_planner):
+def test_publishing_another_plan_beside_the_shown_one_serves_it_under_its_key(jx_planner):
     client, token, store = jx_planner
     text = JIAXING_OUTLINE.read_text(encoding="utf-8").replace("嘉兴市国民经济和社会发展第十四个五年规划",
                                                                "平湖市国民经济和社会发展第十四个五年规划", 1)
@@ -181,10 +181,14 @@ def test_publishing_another_plan_beside_the_shown_one_is_refused(jx_planner):
     assert answer.status_code == 201
     draft = answer.json()
     assert draft["plan"]["title"].startswith("平湖市") and draft["plan_key"] != store.plans()[0].key
-    refused = client.post(f"/api/plan/drafts/{draft['draft']['id']}/publish", json={"accept_open": True},
-                          headers={"X-CSRF-Token": token})
-    assert refused.status_code == 409 and refused.json()["code"] == "conflict"
-    assert len(store.plans()) == 1
+    published = client.post(f"/api/plan/drafts/{draft['draft']['id']}/publish", json={"accept_open": True},
+                            headers={"X-CSRF-Token": token})
+    assert published.status_code == 201 and published.json()["key"] == draft["plan_key"]
+    assert [p.key for p in store.plans()][1] == draft["plan_key"]
+    # each plan under its own /p/{key}/ (web/plan_choice.py); the root no longer names one
+    mine = client.get(f"/p/{draft['plan_key']}/api/plan").json()["meta"]
+    assert (mine["title"], mine["region"]) == ("平湖市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要", "平湖市")
+    assert client.get("/api/plan").json()["code"] == "plan_required"
 
 
 # ---------------------------------------------------------------- target adjustment

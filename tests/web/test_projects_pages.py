@@ -205,7 +205,9 @@ def test_indicator_page_says_the_plan_gives_no_link(web):
     assert work["projects"] == [] and work["tasks"] == []
     assert work["note"] == (f"规划在“{CHAPTER_3}”的表2（第487行）中列出本指标（类别：科技创新），该篇章没有列出重大项目或"
                             "主要任务（另有8条正文任务候选，尚待在规划文件中确认）；规划也没有写明本指标与其他篇章的项目、"
-                            "任务的对应关系，因此这里不作推断。全部项目和任务见项目页和任务页。")
+                            "任务的对应关系，因此这里不作推断。按关键词为“科技创新”类指标提出了9个可能对应的工作章节，待确认。"
+                            "全部项目和任务见项目页和任务页。")
+    assert work["pending"] == 9  # confirmed on /plan/sections (tests/web/test_work_sections.py)
     html = web.get("/indicators/T2-5").text
     assert "所在篇章的重大项目和主要任务" in html and "因此这里不作推断" in html
     assert 'href="/projects?year=2024"' in html

@@ -20,9 +20,11 @@ from . import (
     counties_cmd,  # noqa: F401
     demo_cmd,  # noqa: F401
     evaluate_cmd,  # noqa: F401
+    families_cmd,  # noqa: F401
     ingest_cmd,  # noqa: F401
     projects_cmd,  # noqa: F401
     report_cmd,  # noqa: F401
+    sections_cmd,  # noqa: F401
     series_cmd,  # noqa: F401
     serve_cmd,  # noqa: F401
     store_cmd,  # noqa: F401

@@ -10,8 +10,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from planwatch.store.series_matches import Member, SeriesDecision, SeriesLinks, SeriesPair, parse_ref
-from planwatch.vocabulary import SERIES_DECISION_LABELS, series_match_label
+from planwatch.figures import with_unit
+from planwatch.model import ObservationKind
+from planwatch.store.observations import Figure
+from planwatch.store.series_matches import (
+    DecisionOutcome,
+    Member,
+    SeriesDecision,
+    SeriesLinks,
+    SeriesPair,
+)
+from planwatch.vocabulary import OBSERVATION_KIND_LABELS, SERIES_DECISION_LABELS, series_match_label
 
 from . import json_output
 from .app import DbOption, app
@@ -98,19 +107,55 @@ def series_cmd(ctx: typer.Context,
 
 def _decide(a: str, b: str, verdict: str, db: str | None) -> None:
     store = _store(db)
-    links = store.series_links()
-    # The later plan's indicator is the one whose key a decision can change (the first plan's keeps its id).
-    _, second = sorted((links.member(*parse_ref(a)), links.member(*parse_ref(b))), key=lambda m: m.order)
-    moved = (second.plan_key, second.indicator.id)
-    before = links.series_key_of(*moved)
-    decision = store.confirm_series(a, b) if verdict == "confirmed" else store.split_series(a, b)
-    after = store.series_links().series_key_of(*moved)
+    outcome = store.confirm_series(a, b) if verdict == "confirmed" else store.split_series(a, b)
+    decision = outcome.decision
     console.print(escape(f"已记录：{decision.plan_a}:{decision.indicator_a} 与 {decision.plan_b}:{decision.indicator_b}"
                          f" {SERIES_DECISION_LABELS[verdict]}（{decision.actor}）"))
-    if before != after:
-        stranded = len(store.observations(indicator=before))
-        note = f"，原键下已有 {stranded} 个观测值不再计入此指标，需要时请按新键重新导入" if stranded else ""
-        console.print(escape(f"{moved[0]}:{moved[1]} 的数据键由 {before} 改为 {after}{note}"))
+    for line in outcome_lines(outcome):
+        console.print(escape(line))
+
+
+# Conflicts listed one by one up to this many; the rest are counted (the audit log has the counts too).
+SHOWN_CONFLICTS = 10
+
+
+def outcome_lines(outcome: DecisionOutcome) -> list[str]:
+    """What a decision did to the stored keys and figures, in words: each changed key, the figures moved
+    (converted, duplicates, conflicts and which value counts now), and the figures a split leaves behind."""
+    lines = [f"{c.member.ref}（{c.member.indicator.name}）的数据键由 {c.before} 改为 {c.after}" for c in outcome.changes]
+    for m in outcome.moved:
+        done = m.moved
+        if not done.revisions + done.duplicates:
+            continue
+        line = f"原键 {m.before} 下的 {done.figures} 项数据（{done.revisions + done.duplicates} 个数值，含修订记录）已移至 {m.after}"
+        if m.converted:
+            line += f"，由 {m.units[0]} 换算为 {m.units[1]}"
+        if done.duplicates:
+            line += f"；其中 {done.duplicates} 个数值与 {m.after} 下已有的相同，未重复保存"
+        if done.conflicts:
+            line += (f"；{len(done.conflicts)} 项在两键下数值不同，按导入的同一规则（最终核实数优先，其次较晚导入）"
+                     "取当前值，另一值保留为修订记录")
+        lines.append(line)
+        for c in done.conflicts[:SHOWN_CONFLICTS]:
+            came = m.before if c.moved_won else m.after
+            lines.append(f"  {c.region} {c.year}年{OBSERVATION_KIND_LABELS[ObservationKind(c.kind)]}：当前值 "
+                         f"{_shown(c.current)}（原在 {came}），另一值 {_shown(c.other)} 为修订记录")
+        if len(done.conflicts) > SHOWN_CONFLICTS:
+            lines.append(f"  等 {len(done.conflicts)} 项（planwatch history 指标 --region 地区 --year 年份 可查看历次数值）")
+    for k in outcome.kept:
+        first, last = k.years
+        years = f"{first}–{last} 年" if first is not None and last is not None else "各年"
+        owner = f"原键 {k.before} 仍是 {k.owner.ref}（{k.owner.indicator.name}）的数据键"
+        if not k.figures:
+            lines.append(f"{owner}，其下没有 {years}的观测值，{k.member.ref} 无需重新导入")
+            continue
+        lines.append(f"{owner}，其下 {years}的 {k.figures} 个观测值留在原键下：拆分无法判断其中哪些属于 {k.member.ref}；"
+                     f"如需计入此指标，请按新键重新导入：planwatch import 文件 --plan {k.member.plan_key}")
+    return lines
+
+
+def _shown(figure: Figure) -> str:
+    return (figure.text or "") if figure.value is None else with_unit(figure.value, figure.unit, figure.bound)
 
 
 @series_app.command("confirm")

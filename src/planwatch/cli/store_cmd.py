@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +20,7 @@ from planwatch.vintages import vintage_label
 from planwatch.vocabulary import OBSERVATION_KIND_LABELS
 
 from . import json_output
-from .app import DbOption, app
+from .app import DbOption, PlanOption, app
 
 console = Console(soft_wrap=True)
 
@@ -76,13 +77,13 @@ def plans_cmd(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输
 
 def plan_rows(store) -> list[dict]:
     """Each stored plan as the `plans` command lists it (its latest version's metadata)."""
-    rows = []
-    for summary in store.plans():
-        meta = store.plan(summary.key).meta
-        rows.append({"key": summary.key, "title": summary.title, "region": summary.region, "level": meta.level,
-                     "period_start": meta.period_start, "period_end": meta.period_end,
-                     "versions": summary.versions, "latest_version": summary.latest_version})
-    return rows
+    from planwatch.evaluate.families import families
+    from planwatch.evaluate.scope import stored_plans
+    from planwatch.presentation.families import plan_family_keys
+
+    found = families(store.series_links().plans)
+    return [{k: v for k, v in asdict(p).items() if k != "loaded_at"} | plan_family_keys(found, p.key)
+            for p in stored_plans(store)]
 
 
 @app.command("regions")
@@ -140,6 +141,7 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="观测数据 CSV 或 X
                    "--encoding", help="CSV 文件的编码（如 utf-8、gb18030、utf-16）；默认按 BOM 与内容判断，无法确定时报错")] = None,
                problems: Annotated[Path | None, typer.Option(
                    "--problems", help="把全部问题写入此 CSV 文件（行,列,值,问题）")] = None,
+               plan: PlanOption = None,
                db: DbOption = None) -> None:
     """导入实际数据；有任何问题时列出全部问题且不写入。"""
     from planwatch.observe import import_file
@@ -148,7 +150,7 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="观测数据 CSV 或 X
     try:
         with ImportProgress() as progress:
             report = import_file(_store(db), file, dry_run=dry_run, declare=series or None, region_default=region,
-                                 sheet=sheet, encoding=encoding, progress=progress)
+                                 sheet=sheet, plan_key=plan, encoding=encoding, progress=progress)
     except DataImportError as exc:
         _print_problems(exc, problems)
         if problems is not None:

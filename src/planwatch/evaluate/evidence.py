@@ -185,7 +185,8 @@ class Evidence:
     cumulative_year: np.ndarray = field(default=_GATHERED)
     cumulative_source: np.ndarray = field(default=_GATHERED)
     text: np.ndarray = field(default=_GATHERED)  # latest qualitative value
-    any_rows: np.ndarray = field(default=_GATHERED)  # any observation at all
+    any_rows: np.ndarray = field(default=_GATHERED)  # any observation of the base year or later
+    earlier_year: np.ndarray = field(default=_GATHERED)  # the latest year of an observation before the base year
 
 
 def _last_rows(rc: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -216,12 +217,14 @@ def gather(rows: Rows | None, regions: pd.Index, base_year: int, *, reduction: b
         ev.growth_log, ev.growth_years, ev.growth_last_year = nan.copy(), np.zeros(n), nan.copy()
         ev.growth_sources, ev.growth_gaps = none.copy(), none.copy()
         ev.cumulative, ev.cumulative_year, ev.cumulative_source = nan.copy(), nan.copy(), none.copy()
-        ev.text, ev.any_rows = none.copy(), np.zeros(n, dtype=bool)
+        ev.text, ev.any_rows, ev.earlier_year = none.copy(), np.zeros(n, dtype=bool), nan.copy()
         return ev
     has_value = np.isfinite(rows.value)
     is_level = (rows.kind == "level") & has_value
 
-    at = _last_rows(rows.rc, is_level)
+    # A value from before the base year says nothing of progress in the period (the 15th plan judged on 2024
+    # GDP, a year before its 2025 base, read as 基本符合预期 at completion -21% against time -20%).
+    at = _last_rows(rows.rc, is_level & (rows.year >= base_year))
     ev.level = _pick(n, at, rows.value, np.nan)
     ev.level_year = _pick(n, at, rows.year.astype(float), np.nan)
     ev.level_bound = _pick(n, at, rows.bound, None)
@@ -254,15 +257,19 @@ def gather(rows: Rows | None, regions: pd.Index, base_year: int, *, reduction: b
     else:
         ev.growth_log, ev.growth_years, ev.growth_last_year = np.full(n, np.nan), np.zeros(n), np.full(n, np.nan)
 
-    at = _last_rows(rows.rc, (rows.kind == "cumulative") & has_value)
+    at = _last_rows(rows.rc, (rows.kind == "cumulative") & has_value & (rows.year >= base_year))
     ev.cumulative = _pick(n, at, rows.value, np.nan)
     ev.cumulative_year = _pick(n, at, rows.year.astype(float), np.nan)
     ev.cumulative_source = _pick(n, at, rows.source, None)
 
-    at = _last_rows(rows.rc, ~is_none(rows.text) & ~has_value)
+    at = _last_rows(rows.rc, ~is_none(rows.text) & ~has_value & (rows.year >= base_year))
     ev.text = _pick(n, at, rows.text, None)
+    in_period = rows.year >= base_year
     ev.any_rows = np.zeros(n, dtype=bool)
-    ev.any_rows[rows.rc] = True
+    ev.any_rows[rows.rc[in_period]] = True
+    earlier = np.full(n, -np.inf)
+    np.maximum.at(earlier, rows.rc[~in_period], rows.year[~in_period].astype(float))
+    ev.earlier_year = np.where(np.isfinite(earlier), earlier, np.nan)
     return ev
 
 

@@ -23,6 +23,11 @@ def mark_missing(m: Measures, case: Case, has_value: np.ndarray | None = None) -
     """Verdicts for regions without a usable value: no data at all, or only words."""
     ev = case.evidence
     has_value = np.zeros(case.n, dtype=bool) if has_value is None else has_value
+    earlier = ~ev.any_rows & np.isfinite(ev.earlier_year)
+    if earlier.any():
+        m.set_verdict(earlier, Status.no_data, np.array(
+            [f"规划期内尚无实际数据（最新为{int(y)}年，早于基期{case.base_year}年）" if e else None
+             for e, y in zip(earlier, ev.earlier_year, strict=True)], dtype=object))
     m.set_verdict(~ev.any_rows, Status.no_data, "截至评估年份尚无实际数据")
     texts = np.array([f"仅有定性描述（{t}），无法与目标数值比较" if t else None for t in ev.text], dtype=object) \
         if np.any(~is_none(ev.text)) else None

@@ -27,12 +27,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from planwatch.figures import fmt_number, fmt_share
-from planwatch.model import Comparator, Milestone, OutlineNode, Plan, Programme, ProjectReport, TaskState
+from planwatch.model import Comparator, Milestone, OutlineNode, Plan, Programme, ProjectReportRow, TaskState
 from planwatch.store import Store
 from planwatch.vocabulary import (
     MILESTONE_LABELS,
@@ -212,21 +213,20 @@ class ProjectsOverview:
 # ---------------------------------------------------------------- the rule
 
 
-def judge_date(year: int, reports: Iterable[ProjectReport]) -> str:
+MILESTONES = tuple(Milestone)  # in order; iterating the enum itself is slow across 10,000 projects
+T = TypeVar("T")
+
+
+def judge_date(year: int, reports: Iterable[ProjectReportRow]) -> str:
     """The date a year is judged at: its last day, or the latest date the reports describe if earlier."""
     end = f"{year}-12-31"
     dates = [r.as_of for r in reports]
     return min(end, max(dates)) if dates else end
 
 
-def _days(later: str, earlier: str) -> int:
-    return (date.fromisoformat(later) - date.fromisoformat(earlier)).days
-
-
-def _elapsed(year: int, as_of: str) -> float:
-    """Share of ``year`` elapsed at ``as_of`` (whole days, the day itself included)."""
+def _elapsed(year: int, at: date) -> float:
+    """Share of ``year`` elapsed at ``at`` (whole days, the day itself included)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    at = date.fromisoformat(as_of)
     if at >= end:
         return 1.0
     if at < start:
@@ -234,32 +234,34 @@ def _elapsed(year: int, as_of: str) -> float:
     return ((at - start).days + 1) / ((end - start).days + 1)
 
 
-def _latest_value(reports: Sequence[ProjectReport], get: Callable[[ProjectReport], Any]) -> Any:
-    for r in reversed(reports):
-        value = get(r)
-        if value not in (None, ""):
+def _latest(values: Iterable[T | None]) -> T | None:
+    """The first value given (not None, not blank) of values listed latest first."""
+    for value in values:
+        if value is not None and value != "":
             return value
     return None
 
 
-def _latest_dates(reports: Sequence[ProjectReport], which: str) -> dict[Milestone, str]:
-    """The latest date reported for each milestone (planned or actual)."""
-    dates: dict[Milestone, str] = {}
-    for r in reports:
-        dates.update(getattr(r, which))
-    return dates
+def _latest_dates(dates: Sequence[tuple[str | None, ...]]) -> dict[Milestone, str]:
+    """The latest date reported for each milestone, from each report's dates (oldest first, Milestone order)."""
+    latest: dict[Milestone, str] = {}
+    for m, column in zip(MILESTONES, zip(*dates, strict=True), strict=True):
+        found = _latest(reversed(column))
+        if found is not None:
+            latest[m] = found
+    return latest
 
 
-def judge_project(reports: Sequence[ProjectReport], year: int, as_of: str, settings: ProjectSettings,
+def judge_project(reports: Sequence[ProjectReportRow], year: int, as_of: str, settings: ProjectSettings,
                   first_year: int | None = None) -> dict[str, Any]:
     """State, reasons, late milestones, stalled flag and figures of one project from its reports (oldest first)."""
     if not reports:
         return {"state": None, "reasons": ("尚无项目进展填报",), "late": (), "stalled": False, "data_year": None,
                 "year_planned": None, "year_completed": None, "cumulative": 0.0, "planned": {}, "actual": {}}
-    planned = _latest_dates(reports, "planned")
-    reported = _latest_dates(reports, "actual")
+    planned = _latest_dates([r.planned for r in reports])
+    reported = _latest_dates([r.actual for r in reports])
     actual = {m: d for m, d in reported.items() if d <= as_of}
-    by_year: dict[int, ProjectReport] = {}
+    by_year: dict[int, ProjectReportRow] = {}
     for r in reports:
         by_year[r.year] = r  # reports are in the order that counts: the latest of a year wins
     data_year = max((y for y in by_year if y <= year), default=None)
@@ -271,24 +273,29 @@ def judge_project(reports: Sequence[ProjectReport], year: int, as_of: str, setti
 
     reasons: list[str] = []
     late: list[Milestone] = []
-    for m in Milestone:
-        label, due = MILESTONE_LABELS[m], planned.get(m)
+    judged_on = date.fromisoformat(as_of)  # parsed once: every milestone is measured against it
+    margin = settings.milestone_margin_days
+    for m in MILESTONES:
+        due = planned.get(m)
         if due is None:
             continue
-        if m in actual:
-            delay = _days(actual[m], due)
-            if delay > settings.milestone_margin_days and actual[m][:4] == str(year):
+        label, reached = MILESTONE_LABELS[m], actual.get(m)
+        if reached is not None:
+            if reached[:4] == str(year):
+                delay = (date.fromisoformat(reached) - date.fromisoformat(due)).days
+                if delay > margin:
+                    late.append(m)
+                    reasons.append(f"{label}计划{due}，实际{reached}，推迟{delay}天（超过{margin}天）")
+        else:
+            overdue = (judged_on - date.fromisoformat(due)).days
+            if overdue > margin:
                 late.append(m)
-                reasons.append(f"{label}计划{due}，实际{actual[m]}，推迟{delay}天（超过{settings.milestone_margin_days}天）")
-        elif _days(as_of, due) > settings.milestone_margin_days:
-            late.append(m)
-            reasons.append(f"{label}计划{due}，截至{as_of}尚未{label}，已逾期{_days(as_of, due)}天"
-                           f"（超过{settings.milestone_margin_days}天）")
+                reasons.append(f"{label}计划{due}，截至{as_of}尚未{label}，已逾期{overdue}天（超过{margin}天）")
 
     behind_investment = False
     money_text = ""
     if year_planned and year_completed is not None and data_year is not None:
-        elapsed = _elapsed(data_year, as_of)
+        elapsed = _elapsed(data_year, judged_on)
         expected = year_planned * elapsed
         share = year_completed / expected if expected else None
         prorated = "" if elapsed >= 1 else f"按截至{as_of}的时间进度折算为{fmt_number(expected)}亿元"
@@ -313,7 +320,7 @@ def judge_project(reports: Sequence[ProjectReport], year: int, as_of: str, setti
     else:
         state = TaskState.on_schedule
         reasons.append((money_text + "，" if money_text else "") + "各节点未超过计划日期"
-                       f"{settings.milestone_margin_days}天以上")
+                       f"{margin}天以上")
     if stalled:
         reasons.append(f"停滞：{data_year}年计划投资{fmt_number(year_planned)}亿元，完成投资为0")
     if data_year is not None and data_year < year and state != TaskState.done:
@@ -339,7 +346,7 @@ def outline_groups(outline: Sequence[OutlineNode]) -> tuple[dict[str, str], dict
     return boxes, chapter
 
 
-def project_views(plan: Plan, reports: Sequence[ProjectReport], year: int, *, as_of: str | None = None,
+def project_views(plan: Plan, reports: Sequence[ProjectReportRow], year: int, *, as_of: str | None = None,
                   settings: ProjectSettings | None = None) -> tuple[ProjectView, ...]:
     """Every project of the plan (tracked or not) and every project the sheets added, judged at ``as_of``.
 
@@ -349,8 +356,8 @@ def project_views(plan: Plan, reports: Sequence[ProjectReport], year: int, *, as
     settings = settings or ProjectSettings()
     used = [r for r in reports if r.year <= year]
     as_of = as_of or judge_date(year, used)
-    ordered = sorted(used, key=lambda r: r.as_of)  # stable: recorded order within a date
-    by_key: dict[str, list[ProjectReport]] = defaultdict(list)
+    ordered = sorted(used, key=attrgetter("as_of"))  # stable: recorded order within a date
+    by_key: dict[str, list[ProjectReportRow]] = defaultdict(list)
     for r in ordered:
         by_key[r.project_key].append(r)
     boxes, chapters = outline_groups(plan.outline)
@@ -369,13 +376,13 @@ def project_views(plan: Plan, reports: Sequence[ProjectReport], year: int, *, as
 
 
 def _view(key: str, name: str, in_plan: bool, box: str, chapter: str, line: int | None, plan_total: float | None,
-          reports: Sequence[ProjectReport], year: int, as_of: str, settings: ProjectSettings,
+          reports: Sequence[ProjectReportRow], year: int, as_of: str, settings: ProjectSettings,
           first_year: int | None) -> ProjectView:
     j = judge_project(reports, year, as_of, settings, first_year)
-    total = _latest_value(reports, lambda r: r.total_investment_yi_yuan)
+    total = _latest(r.total_investment_yi_yuan for r in reversed(reports))
     return ProjectView(
         key=key, name=name, in_plan=in_plan, box=box, chapter=chapter, line=line,
-        lead_unit=_latest_value(reports, lambda r: r.lead_unit), region=_latest_value(reports, lambda r: r.region),
+        lead_unit=_latest(r.lead_unit for r in reversed(reports)), region=_latest(r.region for r in reversed(reports)),
         total_investment=total if total is not None else plan_total, year=year, data_year=j["data_year"],
         year_planned=j["year_planned"], year_completed=j["year_completed"], cumulative_completed=j["cumulative"],
         planned=j["planned"], actual=j["actual"], state=j["state"], reasons=j["reasons"], late=j["late"],
@@ -413,14 +420,17 @@ def latest_data_year(views: Iterable[ProjectView]) -> int | None:
 def rollup_row(name: str, members: Sequence[ProjectView], data_year: int | None) -> RollupRow:
     """One group's counts and sums; the year's investment is that of ``data_year``."""
     states: dict[str, int] = {str(s): 0 for s in TaskState} | {"": 0}
-    for v in members:
-        states[str(v.state) if v.state else ""] += 1
+    late = stalled = 0
+    for v in members:  # the counts in one pass; the sums below stay sum()s, so every total is added as before
+        states[v.state.value if v.state else ""] += 1
+        late += bool(v.late)
+        stalled += v.stalled
+    of_year = [v for v in members if v.data_year == data_year]
     return RollupRow(
-        group=name, count=len(members), states=states, late=sum(1 for v in members if v.late),
-        stalled=sum(1 for v in members if v.stalled),
+        group=name, count=len(members), states=states, late=late, stalled=stalled,
         total_investment=round(sum(v.total_investment or 0.0 for v in members), 8),
-        year_planned=round(sum(v.year_planned or 0.0 for v in members if v.data_year == data_year), 8),
-        year_completed=round(sum(v.year_completed or 0.0 for v in members if v.data_year == data_year), 8),
+        year_planned=round(sum(v.year_planned or 0.0 for v in of_year), 8),
+        year_completed=round(sum(v.year_completed or 0.0 for v in of_year), 8),
         cumulative_completed=round(sum(v.cumulative_completed for v in members), 8))
 
 
@@ -437,7 +447,7 @@ def programme_progress(programme: Programme, views: Sequence[ProjectView], year:
         line=programme.line)
 
 
-def projects_overview(plan: Plan, reports: Sequence[ProjectReport], year: int, *, as_of: str | None = None,
+def projects_overview(plan: Plan, reports: Sequence[ProjectReportRow], year: int, *, as_of: str | None = None,
                       settings: ProjectSettings | None = None) -> ProjectsOverview:
     """The projects judged at ``year`` with every roll-up and the programme totals (pure)."""
     settings = settings or ProjectSettings()
@@ -492,13 +502,13 @@ def projects_from_store(store: Store, year: int | None = None, *, plan_key: str 
     """Read a plan and its project reports from the store and judge them at ``year`` (default: the latest
     year reported, within the plan's period)."""
     plan = store.plan(plan_key)
-    reports = store.project_reports(plan_key).history
+    reports = store.project_report_rows(plan_key)
     if year is None:
         year = default_year(plan, reports)
     return projects_overview(plan, reports, year, settings=settings)
 
 
-def default_year(plan: Plan, reports: Iterable[ProjectReport]) -> int:
+def default_year(plan: Plan, reports: Iterable[ProjectReportRow]) -> int:
     """The year judged when none is asked: the latest year reported, within the plan's period."""
     year = max([r.year for r in reports] or [plan.meta.period_start or date.today().year])
     if plan.meta.period_end is not None:

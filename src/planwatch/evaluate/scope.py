@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 
 import pandas as pd
 
 from planwatch.errors import EvaluationError
-from planwatch.model import Assessment, Plan
-from planwatch.store import Store, Submission
+from planwatch.model import Assessment, Plan, PlanMeta
+from planwatch.store import PlanSummary, Store, Submission
+from planwatch.vocabulary import plan_short_title
 
 from .aggregation import DERIVED, with_county_totals
 from .assessment import evaluate, latest_data_year
@@ -68,6 +70,41 @@ def chosen_plan(store: Store, asked: str | None = None) -> str | None:
         listed = "；".join(f"{p.key}（{p.title}）" for p in plans)
         raise EvaluationError(f"数据库中有 {len(plans)} 个规划，请用 --plan 指定其中一个：{listed}")
     return None
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """One stored plan as the plan lists show it (`planwatch plans`, the web's plan chooser): its latest
+    version's metadata."""
+
+    key: str
+    title: str
+    region: str | None
+    level: str | None
+    period_start: int | None
+    period_end: int | None
+    versions: int
+    latest_version: int
+    loaded_at: datetime
+    plan_number: int | None = None  # 14 for 十四五, when the title says
+
+    @property
+    def short_title(self) -> str:
+        """The plan named briefly (嘉兴市 十四五 2021—2025年), where the full title is too long."""
+        return plan_short_title(self.region, self.period_start, self.period_end, self.plan_number)
+
+
+def stored_plan(summary: PlanSummary, meta: PlanMeta) -> StoredPlan:
+    """A plan's listing from its summary and its latest version's metadata."""
+    return StoredPlan(key=summary.key, title=summary.title, region=summary.region, level=meta.level,
+                      period_start=meta.period_start, period_end=meta.period_end, versions=summary.versions,
+                      latest_version=summary.latest_version, loaded_at=summary.loaded_at,
+                      plan_number=meta.plan_number)
+
+
+def stored_plans(store: Store) -> list[StoredPlan]:
+    """Every stored plan, in the order they were first loaded."""
+    return [stored_plan(s, store.plan(s.key).meta) for s in store.plans()]
 
 
 def read_inputs(store: Store, plan_key: str | None = None) -> Inputs:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 from planwatch.model import Bound
 
@@ -17,6 +19,10 @@ NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 # Spellings of an infinite or undefined number (after NFKC, lower case, sign dropped). Excel's error
 # values (#N/A, #DIV/0!) are left to the ordinary rule: not a number, or a text where text is expected.
 NON_FINITE = {"inf", "infinity", "nan", "∞"}
+# A date as sheets write it (2023-06-30, 2023/6/30, 2023.6.30, 2023年6月30日, a spreadsheet's midnight
+# 2023-06-30 00:00:00), or a month alone (2023-06, 2023年6月).
+FULL_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?")
+MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 # Units whose values are ranks or labels rather than quantities.
 QUALITATIVE_UNITS = {"位次", "名次", "排名", "位", "名", "等级", "级", "定性", "文字", "-"}
 
@@ -48,6 +54,20 @@ def parse_number(text: str) -> float | None:
         return None
     number = float(t)
     return number if math.isfinite(number) else None
+
+
+def parse_date(cell: str) -> str | None:
+    """A date cell as YYYY-MM-DD (a month alone → its last day); None when it is not a date."""
+    text = normalise(cell)
+    try:
+        if m := FULL_DATE.fullmatch(text):
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        if m := MONTH.fullmatch(text):
+            year, month = int(m[1]), int(m[2])
+            return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+    except ValueError:
+        return None
+    return None
 
 
 def is_non_finite(text: str) -> bool:

@@ -19,13 +19,12 @@ Money columns are 亿元 unless the header says （万元）; dates are YYYY-MM-
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from planwatch.errors import DataImportError, InputError
 from planwatch.model import Milestone, Project, ProjectReport
 from planwatch.vocabulary import MILESTONE_LABELS
 
+from .cells import parse_date
 from .tables import read_table
 from .task_progress import BOX_NUMBER, normalise
 
@@ -45,11 +45,11 @@ MILESTONE_COLUMNS: dict[str, tuple[Milestone, str]] = {
 }
 SHEET_COLUMNS = (NUMBER, NAME, IN_PLAN, LEAD, REGION, "总投资（亿元）", YEAR, "年度计划投资（亿元）",
                  "年度完成投资（亿元）", *MILESTONE_COLUMNS)
+CANONICAL_COLUMNS = (NUMBER, NAME, IN_PLAN, LEAD, REGION, YEAR, *MONEY_COLUMNS, *MILESTONE_COLUMNS)
+MILESTONES = tuple(Milestone)  # iterating the enum itself is slow, once per row
 MONEY_HEADER = re.compile(r"^(?P<name>总投资|年度计划投资|年度完成投资)\s*(?:[（(]\s*(?P<unit>亿元|万元)\s*[)）])?$")
 TO_YI_YUAN = {"亿元": 1.0, "万元": 0.0001}
 YES, NO = ("是", "yes", "y", "true", "1", "规划内"), ("否", "no", "n", "false", "0", "规划外", "新增")
-FULL_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?")
-MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
@@ -105,20 +105,6 @@ def by_name(projects: Sequence[Project], name: str, keys: Sequence[tuple[Project
     return [p for p, k in keys if k and (key in k or k in key)]
 
 
-def parse_date(cell: str) -> str | None:
-    """A date cell as YYYY-MM-DD (a month alone → its last day); None when it is not a date."""
-    text = unicodedata.normalize("NFKC", cell).strip()
-    try:
-        if m := FULL_DATE.fullmatch(text):
-            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        if m := MONTH.fullmatch(text):
-            year, month = int(m[1]), int(m[2])
-            return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
-    except ValueError:
-        return None
-    return None
-
-
 def parse_amount(cell: str) -> float | None:
     """A non-negative finite number (thousands separators allowed); None when it is not one."""
     text = unicodedata.normalize("NFKC", cell).strip().replace(",", "")
@@ -160,24 +146,27 @@ def match_rows(projects: Sequence[Project], header: list[str], rows: Sequence[tu
     seen: dict[tuple[str, int], int] = {}
     extra_by_key = {normalise(n): n for n in known_extra}
     names = [(p, normalise(p.name)) for p in projects]
-
-    def cell(cells: list[str], name: str) -> str:
-        i = col.get(name)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
+    added: set[str] = set()  # result.added, looked up once per row: a list was quadratic in new projects
+    # a sheet repeats the same dates and names on every row of a project: each is read once
+    date_of, fold = cache(parse_date), cache(normalise)
+    blank = dict.fromkeys(CANONICAL_COLUMNS, "")
+    present = list(col.items())
 
     for n, cells in rows:
         issues: list[SheetIssue] = []
+        # every cell of the row by canonical column name, once ("" where the sheet has no such column)
+        cell = blank | {name: cells[i].strip() for name, i in present if i < len(cells)}
 
         def problem(column: str | None, kind: str, message: str, candidates: list[str] | None = None,
                     n: int = n, issues: list[SheetIssue] = issues) -> None:
             where = f"第 {n} 行" + (f"“{column}”列" if column else "")
             issues.append(SheetIssue(file, n, column, kind, f"{file} {where}：{message}", candidates or []))
 
-        number, name = cell(cells, NUMBER), cell(cells, NAME)
-        key, project_name, in_plan, how = _identify(projects, names, number, name, cell(cells, IN_PLAN), extra_by_key,
-                                                    problem)
+        number, name = cell[NUMBER], cell[NAME]
+        key, project_name, in_plan, how = _identify(projects, names, number, name, cell[IN_PLAN], extra_by_key,
+                                                    problem, fold)
 
-        year_cell = cell(cells, YEAR)
+        year_cell = cell[YEAR]
         year = int(year_cell) if year_cell.isdigit() and FIRST_YEAR <= int(year_cell) <= LAST_YEAR else None
         if year is None:
             shown = f"“{year_cell}”无效" if year_cell else "为空"
@@ -186,7 +175,7 @@ def match_rows(projects: Sequence[Project], header: list[str], rows: Sequence[tu
 
         amounts: dict[str, float | None] = {}
         for money in MONEY_COLUMNS:
-            raw = cell(cells, money)
+            raw = cell[money]
             amounts[money] = None if not raw else parse_amount(raw)
             if raw and amounts[money] is None:
                 unit = "万元" if factor.get(money) == TO_YI_YUAN["万元"] else "亿元"
@@ -197,10 +186,10 @@ def match_rows(projects: Sequence[Project], header: list[str], rows: Sequence[tu
         planned: dict[Milestone, str] = {}
         actual: dict[Milestone, str] = {}
         for column, (milestone, when) in MILESTONE_COLUMNS.items():
-            raw = cell(cells, column)
+            raw = cell[column]
             if not raw:
                 continue
-            parsed = parse_date(raw)
+            parsed = date_of(raw)
             if parsed is None:
                 problem(column, "bad_value", f"“{raw}”不是有效日期，应为 YYYY-MM-DD（如 2023-06-30）或年月（如 2023-06）")
                 continue
@@ -208,8 +197,8 @@ def match_rows(projects: Sequence[Project], header: list[str], rows: Sequence[tu
             if when == ACTUAL and parsed > as_of:
                 problem(column, "order", f"实际日期 {parsed} 晚于填报截至日期 {as_of}：尚未发生的节点应填在“{PLANNED}"
                                          f"{MILESTONE_LABELS[milestone]}”列")
-        _check_order(planned, PLANNED, problem)
-        _check_order(actual, ACTUAL, problem)
+        check_order(planned, PLANNED, problem)
+        check_order(actual, ACTUAL, problem)
 
         if key is not None and year is not None:
             if (key, year) in seen:
@@ -221,18 +210,20 @@ def match_rows(projects: Sequence[Project], header: list[str], rows: Sequence[tu
         if issues or key is None or year is None or project_name is None:
             continue
         result.matched_by[n] = how
-        if how == "added" and key not in result.added:
+        if how == "added" and key not in added:
+            added.add(key)
             result.added.append(key)
         result.reports.append(ProjectReport(
-            project_key=key, name=project_name, in_plan=in_plan, year=year, lead_unit=cell(cells, LEAD) or None,
-            region=cell(cells, REGION) or None, total_investment_yi_yuan=amounts[TOTAL],
+            project_key=key, name=project_name, in_plan=in_plan, year=year, lead_unit=cell[LEAD] or None,
+            region=cell[REGION] or None, total_investment_yi_yuan=amounts[TOTAL],
             planned_investment_yi_yuan=amounts[YEAR_PLANNED], completed_investment_yi_yuan=amounts[YEAR_COMPLETED],
             planned=planned, actual=actual, as_of=as_of, row=n))
     return result
 
 
 def _identify(projects: Sequence[Project], names: Sequence[tuple[Project, str]], number: str, name: str,
-              in_plan_cell: str, extra_by_key: dict[str, str], problem) -> tuple[str | None, str | None, bool, str]:
+              in_plan_cell: str, extra_by_key: dict[str, str], problem,
+              fold: Callable[[str], str]) -> tuple[str | None, str | None, bool, str]:
     """(key, name, in plan, how matched) of a row, or key None after reporting why."""
     in_plan = parse_in_plan(in_plan_cell)
     if in_plan is None:
@@ -242,7 +233,7 @@ def _identify(projects: Sequence[Project], names: Sequence[tuple[Project, str]],
         if not name:
             problem(NAME, "missing", "规划未列名的项目须填写项目名称")
             return None, None, False, ""
-        folded = normalise(name)
+        folded = fold(name)
         named = [p for p, k in names if k == folded] or by_number(projects, number)
         if named:
             problem(IN_PLAN, "in_plan", f"“{name}”是规划列名的项目 {named[0].key}，“{IN_PLAN}”列应为“是”或留空",
@@ -263,7 +254,7 @@ def _identify(projects: Sequence[Project], names: Sequence[tuple[Project, str]],
         problem(column, "ambiguous", f"“{shown}”对应多个规划项目（{'、'.join(keys)}），应在项目编号列写明编号，"
                                      f"如 {keys[0]}", keys)
         return None, None, True, ""
-    known = extra_by_key.get(normalise(name)) if name else None
+    known = extra_by_key.get(fold(name)) if name else None
     if known and not number:
         return known, known, False, "known"
     if not number and not name:
@@ -276,9 +267,9 @@ def _identify(projects: Sequence[Project], names: Sequence[tuple[Project, str]],
     return None, None, True, ""
 
 
-def _check_order(dates: dict[Milestone, str], when: str, problem) -> None:
+def check_order(dates: dict[Milestone, str], when: str, problem) -> None:
     """Milestones in order: 立项 ≤ 开工 ≤ 完工 ≤ 投用 among the dates given."""
-    given = [(m, dates[m]) for m in Milestone if m in dates]
+    given = [(m, dates[m]) for m in MILESTONES if m in dates]
     for (a, da), (b, db) in pairwise(given):
         if db < da:
             problem(f"{when}{MILESTONE_LABELS[b]}", "order",

@@ -1,4 +1,5 @@
-"""A supervision table (序号 / 主要工作任务 / 进展情况 / 牵头单位 / 进展状态) matched to a plan's tasks.
+"""A supervision table (序号 / 主要工作任务 / 进展情况 / 牵头单位 / 进展状态, and optionally 配合单位 /
+计划完成时间) matched to a plan's tasks.
 
 Matching is pure: :func:`match_rows` takes the tasks and the table's rows and returns the updates
 and every row it could not use. A row's 序号 names a task by its id (``box5.1``) or by box and
@@ -6,6 +7,11 @@ number (``专栏5-1``, ``5.1``, ``专栏12-一``); failing that, its 主要工�
 the same once whitespace and punctuation are set aside, or the one task that contains it or is
 contained in it. No task → unmatched; several → ambiguous, with the candidates listed. The state
 must be one of 未启动 / 按计划推进 / 滞后 / 已完成 (or the English codes). Only confirmed tasks count.
+
+A row that fills 配合单位 or 计划完成时间 (also headed 计划完成, 计划完成日期 or 完成时限) states the task's
+assignment: its 牵头单位 (then required), 配合单位 (split on 、 or ,) and 计划完成时间 (a date as the project
+sheets take it: 2025-12-31, 2025/12/31, 2025年12月31日, or a month, 2025-12 → its last day), replacing the
+task's assignment when written.
 """
 
 from __future__ import annotations
@@ -17,13 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planwatch.errors import DataImportError, InputError
-from planwatch.model import Task, TaskState, TaskUpdate
+from planwatch.model import Task, TaskAssignment, TaskState, TaskUpdate
+from planwatch.store import split_units
 from planwatch.vocabulary import TASK_STATE_LABELS
 
+from .cells import parse_date
 from .tables import read_table
 
 NUMBER, TEXT, PROGRESS, LEAD, STATE = "序号", "主要工作任务", "进展情况", "牵头单位", "进展状态"
+CO, DUE = "配合单位", "计划完成时间"
 SHEET_COLUMNS = (NUMBER, TEXT, PROGRESS, LEAD, STATE)
+OPTIONAL_COLUMNS = (CO, DUE)
+# Other headings supervision tables (督查台账) give the optional columns.
+HEADER_ALIASES = {"计划完成": DUE, "计划完成日期": DUE, "完成时限": DUE}
 ALLOWED_STATES = "、".join([*TASK_STATE_LABELS.values(), *(str(s) for s in TaskState)])
 BOX_NUMBER = re.compile(r"(?:专栏)?\s*(\d+)\s*[-－—–.．、_]\s*([0-9]+|[一二三四五六七八九十]+)")
 
@@ -36,7 +48,7 @@ class RowIssue:
     """A row that cannot be written: unmatched, ambiguous, a bad state, or a task named twice."""
 
     row: int
-    kind: str  # unmatched / ambiguous / bad_state / duplicate / empty
+    kind: str  # unmatched / ambiguous / bad_state / duplicate / empty / bad_date / missing_lead
     message: str
     candidates: list[str] = field(default_factory=list)
 
@@ -46,6 +58,7 @@ class MatchResult:
     """The updates a sheet yields and the rows that stop it from being written."""
 
     updates: list[TaskUpdate] = field(default_factory=list)
+    assignments: list[TaskAssignment] = field(default_factory=list)  # rows filling 配合单位 or 计划完成时间
     issues: list[RowIssue] = field(default_factory=list)
     matched_by: dict[int, str] = field(default_factory=dict)  # row → id / number / text
 
@@ -95,7 +108,7 @@ def match_rows(tasks: Sequence[Task], header: list[str], rows: Sequence[tuple[in
                as_of: str) -> MatchResult:
     """Match a supervision table's rows to the (confirmed) tasks; every problem is listed, none guessed."""
     pool = [t for t in tasks if t.confirmed]
-    col = {name: header.index(name) for name in SHEET_COLUMNS if name in header}
+    col = columns_of(header)
     result = MatchResult()
     seen: dict[str, int] = {}
 
@@ -125,7 +138,8 @@ def match_rows(tasks: Sequence[Task], header: list[str], rows: Sequence[tuple[in
         if state is None:
             shown = f"“{state_cell}”" if state_cell else "为空"
             result.issues.append(RowIssue(n, "bad_state", f"第 {n} 行：进展状态{shown}无效，应为 {ALLOWED_STATES} 之一"))
-        if task is None or state is None:
+        assigned, refused = _assignment(n, task, cell(cells, LEAD), cell(cells, CO), cell(cells, DUE), result.issues)
+        if task is None or state is None or refused:
             continue
         if task.id in seen:
             result.issues.append(RowIssue(n, "duplicate", f"第 {n} 行：与第 {seen[task.id]} 行对应同一任务 {task.id}",
@@ -135,7 +149,38 @@ def match_rows(tasks: Sequence[Task], header: list[str], rows: Sequence[tuple[in
         result.matched_by[n] = how
         result.updates.append(TaskUpdate(task_id=task.id, state=state, progress=cell(cells, PROGRESS),
                                          lead_unit=cell(cells, LEAD) or None, as_of=as_of, row=n))
+        if assigned is not None:
+            result.assignments.append(assigned)
     return result
+
+
+def columns_of(header: list[str]) -> dict[str, int]:
+    """Column index by name, the optional columns' other headings read as theirs (the first of a name counts)."""
+    col: dict[str, int] = {}
+    for i, raw in enumerate(header):
+        name = raw.strip()
+        col.setdefault(HEADER_ALIASES.get(name, name), i)
+    return col
+
+
+def _assignment(n: int, task: Task | None, lead: str, co: str, due_cell: str,
+                issues: list[RowIssue]) -> tuple[TaskAssignment | None, bool]:
+    """The assignment a row states (None when it fills neither 配合单位 nor 计划完成时间), and whether it was
+    refused (what is wrong then listed in ``issues``)."""
+    if not co and not due_cell:
+        return None, False
+    due = parse_date(due_cell) if due_cell else None
+    ok = True
+    if due_cell and due is None:
+        issues.append(RowIssue(n, "bad_date", f"第 {n} 行：{DUE}“{due_cell[:20]}”不是有效日期，应为 YYYY-MM-DD"
+                                              "（如 2025-12-31）或年月（如 2025-12）"))
+        ok = False
+    if not lead:
+        issues.append(RowIssue(n, "missing_lead", f"第 {n} 行：填写了{CO}或{DUE}，须同时填写{LEAD}"))
+        ok = False
+    if not ok or task is None:
+        return None, not ok
+    return TaskAssignment(task_id=task.id, lead_unit=lead, co_units=split_units(co), planned_completion=due, row=n), False
 
 
 def progress_from_sheet(path: Path, tasks: Sequence[Task], *, as_of: str, sheet: str | None = None) -> MatchResult:
@@ -145,8 +190,8 @@ def progress_from_sheet(path: Path, tasks: Sequence[Task], *, as_of: str, sheet:
         raise DataImportError(f"进展表有 {len(table.problems)} 处问题，未写入任何进展：" + "；".join(
             f"第 {p.row} 行：{p.message}" for p in table.problems), file=str(path), problems=table.problems)
     if STATE not in table.header or (NUMBER not in table.header and TEXT not in table.header):
-        raise InputError(f"进展表缺少列：表头应为 {' / '.join(SHEET_COLUMNS)}（须有进展状态，以及序号或主要工作任务）",
-                         file=str(path), line=1)
+        raise InputError(f"进展表缺少列：表头应为 {' / '.join(SHEET_COLUMNS)}（须有进展状态，以及序号或主要工作任务；"
+                         f"可另有 {' / '.join(OPTIONAL_COLUMNS)}）", file=str(path), line=1)
     if not table.rows:
         raise InputError("进展表没有数据行", file=str(path))
     return match_rows(tasks, table.header, table.rows, as_of=as_of)

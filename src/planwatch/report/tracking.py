@@ -134,13 +134,23 @@ def tasks_section(overview: TasksOverview, stalled_days: int) -> TrackingSection
     views = overview.views
     total = overview.total
     boxes = len(overview.rollups["box"])
+    overdue = [v for v in views if v.overdue_days is not None]
+    past_due = f"，超过计划完成时间仍未完成{len(overdue)}项" if overdue else ""
     if any(v.state for v in views):
         text = (f"规划{boxes}个专栏列出主要任务和重大改革{len(views)}项，截至{overview.as_of}，"
-                f"{_state_counts(total.states).replace('个', '项')}；其中{PROJECT_STALLED}{len(overview.stalled)}项。")
+                f"{_state_counts(total.states).replace('个', '项')}；其中{PROJECT_STALLED}{len(overview.stalled)}项"
+                f"{past_due}。")
     else:
         text = f"规划{boxes}个专栏列出主要任务和重大改革{len(views)}项，尚未导入任务进展（planwatch tasks import）。"
-    rule = (f"任务状态按牵头单位填报的最新进展；最新状态为“未启动”或“滞后”，且{stalled_days}天以前的填报已是同一状态的，"
-            f"列为“{PROJECT_STALLED}”。任务进展表的任务取规划原文的首句，全文见规划专栏；滞后和{PROJECT_STALLED}任务列全文。")
+    rule = (f"任务状态按牵头单位填报的最新进展；超过计划完成时间（任务分工）仍未完成的，为“滞后”；最新状态为“未启动”或"
+            f"“滞后”，且{stalled_days}天以前的填报已是同一状态的，列为“{PROJECT_STALLED}”。任务进展表的任务取规划原文的首句，"
+            f"全文见规划专栏；滞后和{PROJECT_STALLED}任务列全文。")
+    paragraphs = [text, rule]
+    # The planned completion is not a column of the task tables: a date column took its width from the task
+    # and progress columns and made their rows a line taller in the Word report. The tasks past it are named here.
+    if overdue:
+        paragraphs.append("超过计划完成时间仍未完成的任务：" + "；".join(
+            f"{v.box}第{v.task.no}项{_lead_phrase(v.task.text)}（{v.reasons[0]}）" for v in overdue) + "。")
     tables = [_task_rollup_table("按专栏汇总", "专栏", overview.rollups["box"]),
               _task_rollup_table("按牵头单位汇总", "牵头单位", overview.rollups["unit"])]
     # Six columns, not seven: the date of the latest report goes with the progress it dates (选址未定
@@ -159,4 +169,4 @@ def tasks_section(overview: TasksOverview, stalled_days: int) -> TrackingSection
         (v.box, v.task.no or "", _lead_phrase(v.task.text), v.state_label, v.lead_unit or "",
          _dated(v.progress, v.as_of))
         for v in views)))
-    return TrackingSection(TASKS_TITLE, (text, rule), tuple(tables))
+    return TrackingSection(TASKS_TITLE, tuple(paragraphs), tuple(tables))

@@ -153,6 +153,12 @@ def _unit(text: str | None, what: str) -> str | None:
     return text
 
 
+def check_unit(text: str | None, what: str) -> str | None:
+    """A unit's name as stored: trimmed, None when blank; InputError naming ``what`` (牵头单位, 配合单位 …) for a
+    control character or an over-long name. The store keeps no list of units: a name is checked for its form."""
+    return _unit(text, what)
+
+
 def _user(row) -> User:
     return User(name=row.name, role=row.role, unit=row.unit, region=row.region, disabled=bool(row.disabled),
                 created_at=row.created_at, stamp=hashlib.sha256(row.password_hash.encode()).hexdigest()[:16])

@@ -10,16 +10,28 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from planwatch.errors import InputError
 from planwatch.figures import target_phrase
-from planwatch.model import Observation, ObservationKind, Plan, Series, TargetAdjustment, TaskUpdate
+from planwatch.model import (
+    Observation,
+    ObservationKind,
+    Plan,
+    ProjectReportRow,
+    Series,
+    SubmissionState,
+    TargetAdjustment,
+    TaskAssignment,
+    TaskUpdate,
+    WorkKind,
+)
 
 from . import accounts as accounts_db
 from . import audit as audit_db
+from . import category_sections as sections_db
 from . import observations as obs_db
 from . import plans as plans_db
 from . import projects as projects_db
@@ -28,6 +40,7 @@ from . import rounds as rounds_db
 from . import schema
 from . import series_matches as series_db
 from . import task_progress as progress_db
+from . import work_reports as work_db
 from . import workspace as workspace_db
 from .accounts import Assignment, Responsibility, User
 from .audit import CLI_ACTOR, AuditEntry
@@ -44,7 +57,8 @@ from .observations import ObservationRevision, WriteResult
 from .plans import PlanSummary, PlanVersionInfo
 from .regions import Region, RegionNode
 from .rounds import Entry, Round, Submission, SubmissionEvent
-from .task_progress import TaskProgress, TaskProgressRecord
+from .task_progress import TaskAssignmentRecord, TaskProgress, TaskProgressRecord
+from .work_reports import WorkReport, WorkReportEvent
 from .workspace import WorkspaceSettings
 
 
@@ -102,7 +116,8 @@ class Store:
 
     def data_version(self) -> tuple[int | str | None, ...]:
         """A fingerprint of what the pages read, changed by every import (approvals included), plan version,
-        adjustment, region edit, task update and project report: compare two, don't interpret one. One
+        adjustment, region edit, task update, task assignment, project report and series decision (whose figures move by
+        UPDATE, leaving the observation ids as they were): compare two, don't interpret one. One
         query of index lookups, plus the region rows (edited in place, so only their content shows a
         change; a few thousand rows at most)."""
         imports, versions, adjustments = schema.imports.c.id, schema.plan_versions.c.id, schema.target_adjustments.c.id
@@ -111,6 +126,9 @@ class Store:
         parts = [select(func.max(imports)), select(func.count(imports)), select(func.max(schema.observations.c.id)),
                  select(func.max(versions)), select(func.max(adjustments)), select(func.count(adjustments)),
                  select(func.max(schema.task_progress.c.id)), select(func.max(schema.project_reports.c.id)),
+                 select(cast(func.max(schema.series_matches.c.decided_at), String)),  # a replaced one keeps its id
+                 select(cast(func.max(schema.category_sections.c.decided_at), String)),  # likewise
+                 select(func.max(schema.task_assignments.c.id)),
                  select(func.aggregate_strings(region_row, "\n"))]
         with self.read() as conn:
             *counters, regions = conn.execute(select(*(p.scalar_subquery() for p in parts))).one()
@@ -448,10 +466,61 @@ class Store:
     # ------------------------------------------------------------ task progress
 
     def record_task_progress(self, plan_key: str | None, updates: Iterable[TaskUpdate], *,
-                             file_name: str | None = None) -> list[TaskProgressRecord]:
-        """Record dated progress updates of a plan's tasks in one transaction: all, or none."""
+                             file_name: str | None = None, assignments: Iterable[TaskAssignment] = (),
+                             actor: str = CLI_ACTOR) -> list[TaskProgressRecord]:
+        """Record dated progress updates of a plan's tasks, and the assignments a supervision table states
+        (audited), in one transaction: all, or none."""
         with self.begin() as conn:
-            return progress_db.record(conn, plan_key, list(updates), file_name)
+            done = progress_db.record(conn, plan_key, list(updates), file_name)
+            stated = list(assignments)
+            if stated:
+                progress_db.assign(conn, plan_key, stated, actor)
+            return done
+
+    def assign_tasks(self, entries: Iterable[TaskAssignment], *, plan_key: str | None = None,
+                     actor: str = CLI_ACTOR) -> list[TaskAssignmentRecord]:
+        """Set tasks' lead unit, co-operating units and planned completion (replacing what each had), audited,
+        in one transaction: all, or none with every problem listed."""
+        with self.begin() as conn:
+            return progress_db.assign(conn, plan_key, list(entries), actor)
+
+    def task_assignments(self, plan_key: str | None = None) -> dict[str, TaskAssignmentRecord]:
+        """Who answers for each assigned task of the plan, and by when, by task id."""
+        with self.read() as conn:
+            return progress_db.assignments(conn, plan_key)
+
+    # ------------------------------------------------------------ work reports (tasks and projects)
+
+    def enter_work_report(self, plan_key: str | None, content: TaskUpdate | projects_db.ProjectReport, *, unit: str,
+                          actor: str, submit: bool, expected_version: int | None = None) -> WorkReport:
+        """Save or submit a unit's task update or project-year report (checked before: see web/work_context.py)."""
+        with self.begin() as conn:
+            return work_db.enter(conn, plan_key, content, unit=unit, actor=actor, submit=submit,
+                                 expected_version=expected_version)
+
+    def decide_work_report(self, report_id: int, action: str, *, actor: str, comment: str | None = None,
+                           expected_version: int | None = None) -> WorkReport:
+        """Approve, return or withdraw a work report. Approval records the update or project-year report in the
+        same transaction: from then on it counts on the task and project pages, as an imported one would."""
+        with self.begin() as conn:
+            return work_db.decide(conn, report_id, action, actor=actor, comment=comment,
+                                  expected_version=expected_version)
+
+    def work_report(self, report_id: int) -> WorkReport:
+        with self.read() as conn:
+            return work_db.get(conn, report_id)
+
+    def work_reports(self, plan_key: str | None = None, *, state: SubmissionState | None = None,
+                     unit: str | None = None, kind: WorkKind | None = None,
+                     subject: str | None = None) -> list[WorkReport]:
+        """A plan's work reports matching the filters, oldest first."""
+        with self.read() as conn:
+            return work_db.reports(conn, plan_key, state=state, unit=unit, kind=kind, subject=subject)
+
+    def work_report_events(self, report_id: int) -> list[WorkReportEvent]:
+        """Every step of one work report, with the content as it then was, oldest first."""
+        with self.read() as conn:
+            return work_db.events(conn, report_id)
 
     def task_progress(self, plan_key: str | None = None) -> TaskProgress:
         """A plan's task progress: the latest update per task, and every update (oldest first)."""
@@ -470,6 +539,11 @@ class Store:
         """A plan's project reports: the latest per project-year, and every report (oldest first)."""
         with self.read() as conn:
             return projects_db.reports(conn, plan_key)
+
+    def project_report_rows(self, plan_key: str | None = None) -> list[ProjectReportRow]:
+        """A plan's project reports as the judging reads them (plain tuples), in the order recorded."""
+        with self.read() as conn:
+            return projects_db.report_rows(conn, plan_key)
 
     def extra_projects(self, plan_key: str | None = None) -> list[str]:
         """Names of the projects added by sheets that the plan's text does not name."""
@@ -490,18 +564,52 @@ class Store:
             return series_db.decisions(conn)
 
     def confirm_series(self, a: str, b: str, *, actor: str = CLI_ACTOR):
-        """Record that indicators ``a`` and ``b`` (``PLANKEY:ID``) of two plans are one series (and audit it)."""
+        """Record that indicators ``a`` and ``b`` (``PLANKEY:ID``) of two plans are one series, moving the figures
+        of a key it leaves unused under the series' key (and audit it)."""
         return self._decide_series(a, b, "confirmed", actor)
 
     def split_series(self, a: str, b: str, *, actor: str = CLI_ACTOR):
         """Record that indicators ``a`` and ``b`` are never one series, whatever their names (and audit it)."""
         return self._decide_series(a, b, "split", actor)
 
-    def _decide_series(self, a: str, b: str, verdict: str, actor: str):
+    def _decide_series(self, a: str, b: str, verdict: str, actor: str) -> series_db.DecisionOutcome:
+        """The decision recorded, the figures of the keys it changes moved (or counted where they stay) under
+        the store's write lock, and audited: all in one transaction, or nothing."""
         with self.begin() as conn:
-            decision, before = series_db.decide(conn, a, b, verdict, actor)
+            outcome = series_db.decide(conn, a, b, verdict, actor)
+            decision = outcome.decision
+            before, after = outcome.audited()
             audit_db.record(conn, actor, f"series.{verdict}",
                             f"{decision.plan_a}:{decision.indicator_a} {decision.plan_b}:{decision.indicator_b}",
+                            before=before, after=after)
+            return outcome
+
+    # ------------------------------------------------------------ indicator categories and work sections
+
+    def category_sections(self, plan_key: str | None = None) -> sections_db.CategorySections:
+        """Each category of the plan's current indicators with the headings of its work: the rule's proposals
+        (ingest/work_sections.py) and a person's decisions on them."""
+        with self.read() as conn:
+            return sections_db.read(conn, plan_key)
+
+    def confirm_category_section(self, plan_key: str | None, category: str, section_id: str, *,
+                                 actor: str = CLI_ACTOR) -> sections_db.SectionDecision:
+        """Record that a heading's tasks and projects are the work of a category's indicators (and audit it)."""
+        return self.decide_category_section(plan_key, category, section_id, sections_db.CONFIRMED, actor=actor)
+
+    def reject_category_section(self, plan_key: str | None, category: str, section_id: str, *,
+                                actor: str = CLI_ACTOR) -> sections_db.SectionDecision:
+        """Record that a heading is not the work of a category (and audit it)."""
+        return self.decide_category_section(plan_key, category, section_id, sections_db.REJECTED, actor=actor)
+
+    def decide_category_section(self, plan_key: str | None, category: str, section_id: str, verdict: str, *,
+                                actor: str = CLI_ACTOR) -> sections_db.SectionDecision:
+        """Record a verdict (confirmed / rejected, else InputError) on a category and a heading, replacing an
+        earlier one, and audit it: both in one transaction."""
+        with self.begin() as conn:
+            decision, before = sections_db.decide(conn, plan_key, category, section_id, verdict, actor)
+            audit_db.record(conn, actor, f"category_section.{verdict}",
+                            f"{decision.plan_key} {decision.category} {decision.section_id}",
                             before={"verdict": before} if before else None, after={"verdict": verdict})
             return decision
 

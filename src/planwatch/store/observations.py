@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, bindparam, select, text
+from sqlalchemy import and_, bindparam, func, select, text
 from sqlalchemy.engine import Connection
 
 from planwatch.model import Observation
@@ -415,3 +415,129 @@ def _frame_by_copy(conn: Connection, query) -> pd.DataFrame:
         texts[texts == ""] = None
         df[col] = shared.interned(texts)
     return df
+
+
+# ------------------------------------------------------------ moving a key's revisions under another key
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One side's current value of a figure, as a person reads it."""
+
+    value: float | None
+    bound: str | None
+    text: str | None
+    unit: str | None
+    vintage: str | None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A figure (region, year, kind) held under both keys of a move with different values."""
+
+    region: str
+    year: int
+    kind: str
+    current: Figure  # the value that counts now: the greatest revision order of both keys' revisions
+    other: Figure  # the other key's value, kept as a revision
+    moved_won: bool  # whether the current value came from the moved key
+
+
+@dataclass
+class Moved:
+    """What a move did: revisions now under the new key, the figures they are of, revisions dropped because
+    one with the same fingerprint was already there, and the figures whose two values disagreed."""
+
+    revisions: int = 0
+    figures: int = 0
+    duplicates: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+MOVE_COLUMNS = ("id", *KEY, *FINGERPRINT, "vintage_rank", "import_id", "row_no", "is_current")
+
+
+def _figure(rec: dict) -> Figure:
+    return Figure(rec["value"], rec["bound"], rec["text"], rec["unit"], rec["vintage"])
+
+
+def move(conn: Connection, old: str, new: str,
+         recast: Callable[[dict], tuple[float | None, str | None]]) -> Moved:
+    """Put every revision stored under key ``old`` under key ``new``, its value and unit as ``recast`` gives
+    them; nothing is lost. Where ``new`` already holds the figure, both keys' revisions are one figure's
+    revisions: one with the fingerprint of a stored one is not kept twice (as an import would find it
+    unchanged), and the current one is the greatest by the one rule (order_key); the rest are revisions.
+    ``recast`` may refuse a row (InputError) before anything is written."""
+    o = schema.observations
+    query = (select(*(o.c[c] for c in MOVE_COLUMNS)).where(o.c.indicator.in_((old, new)))
+             .order_by(o.c.region, o.c.year, o.c.kind, o.c.id))  # conflicts reported in this order
+    groups: dict[tuple, tuple[list[dict], list[dict]]] = {}
+    for row in conn.execute(query):
+        rec = dict(row._mapping)
+        arriving = rec["indicator"] == old
+        if arriving:
+            value, unit = recast(rec)
+            rec.update(value=_num(value), unit=unit)
+        groups.setdefault((rec["region"], rec["year"], rec["kind"]), ([], []))[arriving].append(rec)
+    done = Moved()
+    demote: list[int] = []
+    promote: list[int] = []
+    dropped: list[int] = []
+    kept: list[dict] = []
+    for (region, year, kind), (staying, arriving) in groups.items():
+        if not arriving:
+            continue
+        done.figures += 1
+        seen = {fingerprint(r) for r in staying}
+        moving = []
+        for rec in arriving:
+            fp = fingerprint(rec)
+            if fp in seen:
+                dropped.append(rec["id"])
+            else:
+                seen.add(fp)
+                moving.append(rec)
+        best = max(staying + moving, key=order_key)
+        for rec in staying + moving:
+            if rec["is_current"] != (rec is best):
+                (promote if rec is best else demote).append(rec["id"])
+        kept += moving
+        if staying:
+            theirs, ours = max(staying, key=order_key), max(arriving, key=order_key)
+            if fingerprint(theirs)[:4] != fingerprint(ours)[:4]:
+                won = best is not theirs
+                done.conflicts.append(Conflict(region, year, kind, _figure(best), _figure(theirs if won else ours),
+                                               won))
+    done.revisions, done.duplicates = len(kept), len(dropped)
+    # Demote first, move the rows not current, promote last: a key never has two current rows on the way
+    # (the unique index is checked row by row on PostgreSQL).
+    bulk = _bulk_for(conn)
+    bulk.set_current("observations", demote, False)
+    for start in range(0, len(dropped), 1000):
+        conn.execute(o.delete().where(o.c.id.in_(dropped[start:start + 1000])))
+    if kept:
+        conn.execute(o.update().where(o.c.id == bindparam("rid"))
+                     .values(indicator=new, value=bindparam("new_value"), unit=bindparam("new_unit")),
+                     [{"rid": r["id"], "new_value": r["value"], "new_unit": r["unit"]} for r in kept])
+    bulk.set_current("observations", promote, True)
+    return done
+
+
+def revision_counts(conn: Connection, keys: Iterable[str]) -> dict[str, int]:
+    """How many revisions (current or not) each key holds."""
+    o = schema.observations
+    wanted = sorted(set(keys))
+    found: dict[str, int] = {key: n for key, n in conn.execute(
+        select(o.c.indicator, func.count()).where(o.c.indicator.in_(wanted)).group_by(o.c.indicator))}
+    return {k: found.get(k, 0) for k in wanted}
+
+
+def current_count(conn: Connection, key: str, first: int | None, last: int | None) -> int:
+    """How many current figures a key holds in the years ``first``–``last`` (either open when None)."""
+    o = schema.observations
+    query = select(func.count()).where(o.c.indicator == key, o.c.is_current.is_(True))
+    if first is not None:
+        query = query.where(o.c.year >= first)
+    if last is not None:
+        query = query.where(o.c.year <= last)
+    return conn.execute(query).scalar_one()

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from planwatch.errors import InputError
-from planwatch.model import Milestone, ProjectReport
+from planwatch.model import Milestone, ProjectReport, ProjectReportRow
 
 from . import plans as plans_db
 from . import schema
@@ -43,8 +43,12 @@ def _date_column(milestone: Milestone, when: str) -> str:
     return f"{milestone.value}_{when}"
 
 
-# (milestone, planned column, actual column), resolved once: reading 100,000 reports looks them up a million times.
-DATE_COLUMNS = tuple((m, _date_column(m, "planned"), _date_column(m, "actual")) for m in Milestone)
+# (milestone, planned column, actual column), resolved once: writing 100,000 reports looks them up 800,000 times.
+DATE_KEYS = tuple((m, _date_column(m, "planned"), _date_column(m, "actual")) for m in Milestone)
+# The date columns in Milestone order, planned then actual: read back as ProjectReportRow.planned and .actual.
+PLANNED_COLUMNS = tuple(schema.project_reports.c[_date_column(m, "planned")] for m in Milestone)
+ACTUAL_COLUMNS = tuple(schema.project_reports.c[_date_column(m, "actual")] for m in Milestone)
+MILESTONES = tuple(Milestone)
 
 
 def record(conn: Connection, plan_key: str | None, reports: Sequence[ProjectReport],
@@ -59,11 +63,9 @@ def record(conn: Connection, plan_key: str | None, reports: Sequence[ProjectRepo
     clash = [r.project_key for r in reports if not r.in_plan and r.project_key in known]
     if clash:
         raise InputError(f"{'、'.join(clash)} 是规划列名项目的编号，不能用作规划未列名项目的名称，未写入任何项目进展")
-    for r in reports:
-        check_date(r.as_of)
-        for when in (r.planned, r.actual):
-            for d in when.values():
-                check_date(d)
+    # each date once, in the order met (a sheet repeats the same few dates on every row)
+    for d in dict.fromkeys(d for r in reports for d in (r.as_of, *r.planned.values(), *r.actual.values())):
+        check_date(d)
     at = plans_db.now()
     rows = []
     for r in reports:
@@ -72,9 +74,9 @@ def record(conn: Connection, plan_key: str | None, reports: Sequence[ProjectRepo
                "total_investment": r.total_investment_yi_yuan, "planned_investment": r.planned_investment_yi_yuan,
                "completed_investment": r.completed_investment_yi_yuan, "as_of": r.as_of, "file_name": file_name,
                "row_no": r.row, "recorded_at": at}
-        for m in Milestone:
-            row[_date_column(m, "planned")] = r.planned.get(m)
-            row[_date_column(m, "actual")] = r.actual.get(m)
+        for m, planned, actual in DATE_KEYS:
+            row[planned] = r.planned.get(m)
+            row[actual] = r.actual.get(m)
         rows.append(row)
     if rows:
         conn.execute(schema.project_reports.insert(), rows)
@@ -101,10 +103,24 @@ def extra_projects(conn: Connection, plan_key: str | None) -> list[str]:
     return list(dict.fromkeys(found.scalars()))
 
 
+def report_rows(conn: Connection, plan_key: str | None) -> list[ProjectReportRow]:
+    """Every report of a plan's projects as the judging reads it, in the order recorded: one SELECT of the
+    columns it uses into plain tuples (the rows were checked when written)."""
+    plan_id = plans_db.plan_id_of(conn, plan_key)
+    t = schema.project_reports
+    found = conn.execute(select(t.c.project_key, t.c.name, t.c.year, t.c.lead_unit, t.c.region, t.c.total_investment,
+                                t.c.planned_investment, t.c.completed_investment, t.c.as_of, *PLANNED_COLUMNS,
+                                *ACTUAL_COLUMNS).where(t.c.plan_id == plan_id).order_by(t.c.id))
+    return [ProjectReportRow(key, name, year, unit, region, total, planned, completed, as_of, (p1, p2, p3, p4),
+                             (a1, a2, a3, a4))
+            for key, name, year, unit, region, total, planned, completed, as_of, p1, p2, p3, p4, a1, a2, a3, a4
+            in found.all()]
+
+
 def _record(values: dict[str, Any]) -> ProjectReportRecord:
     """What ``ProjectReportRecord.model_construct(**values)`` gives (every field given, none validated: the
-    rows were checked when written), without its per-field loop: a roll-up reads 100,000 reports, and that
-    loop was most of the read (bench/projects.py)."""
+    rows were checked when written), without its per-field loop: reading 100,000 reports, that loop was most
+    of the read (bench/projects.py)."""
     record = ProjectReportRecord.__new__(ProjectReportRecord)
     object.__setattr__(record, "__dict__", values)
     object.__setattr__(record, "__pydantic_fields_set__", set(values))
@@ -115,16 +131,19 @@ def _record(values: dict[str, Any]) -> ProjectReportRecord:
 
 def _history(conn: Connection, plan_id: int) -> list[ProjectReportRecord]:
     t = schema.project_reports
+    found = conn.execute(select(t.c.project_key, t.c.name, t.c.in_plan, t.c.year, t.c.lead_unit, t.c.region,
+                                t.c.total_investment, t.c.planned_investment, t.c.completed_investment, t.c.as_of,
+                                t.c.row_no, t.c.id, t.c.file_name, t.c.recorded_at, *PLANNED_COLUMNS, *ACTUAL_COLUMNS)
+                         .where(t.c.plan_id == plan_id).order_by(t.c.id))
     out = []
-    for r in conn.execute(select(t).where(t.c.plan_id == plan_id).order_by(t.c.id)).mappings():
-        planned = {m: r[p] for m, p, _ in DATE_COLUMNS if r[p]}
-        actual = {m: r[a] for m, _, a in DATE_COLUMNS if r[a]}
+    for (key, name, in_plan, year, unit, region, total, planned_investment, completed_investment, as_of, row, id_,
+         file_name, recorded_at, *dates) in found.all():
         # in the fields' order, as model_construct would set them
         out.append(_record({
-            "project_key": r["project_key"], "name": r["name"], "in_plan": bool(r["in_plan"]), "year": r["year"],
-            "lead_unit": r["lead_unit"], "region": r["region"], "total_investment_yi_yuan": r["total_investment"],
-            "planned_investment_yi_yuan": r["planned_investment"],
-            "completed_investment_yi_yuan": r["completed_investment"], "planned": planned, "actual": actual,
-            "as_of": r["as_of"], "row": r["row_no"], "id": r["id"], "file_name": r["file_name"],
-            "recorded_at": r["recorded_at"]}))
+            "project_key": key, "name": name, "in_plan": bool(in_plan), "year": year, "lead_unit": unit,
+            "region": region, "total_investment_yi_yuan": total, "planned_investment_yi_yuan": planned_investment,
+            "completed_investment_yi_yuan": completed_investment,
+            "planned": {m: d for m, d in zip(MILESTONES, dates[:len(MILESTONES)], strict=True) if d},
+            "actual": {m: d for m, d in zip(MILESTONES, dates[len(MILESTONES):], strict=True) if d},
+            "as_of": as_of, "row": row, "id": id_, "file_name": file_name, "recorded_at": recorded_at}))
     return out

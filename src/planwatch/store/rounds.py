@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Protocol
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -249,7 +250,19 @@ def events(conn: Connection, submission_id: int) -> list[SubmissionEvent]:
                             actor=r.actor, at=r.at) for r in rows]
 
 
-def _allowed(action: str, current: Submission | None) -> SubmissionState:
+class Tracked(Protocol):
+    """What the state machine reads of a thing moving through :data:`TRANSITIONS` (a submission, a work report)."""
+
+    state: SubmissionState
+    version: int
+    updated_by: str
+    updated_at: datetime
+
+    @property
+    def state_label(self) -> str: ...
+
+
+def allowed(action: str, current: Tracked | None) -> SubmissionState:
     """The state the action leads to, or a ConflictError saying why it cannot be taken now."""
     starts, leads_to = TRANSITIONS[action]
     state = current.state if current is not None else None
@@ -260,7 +273,8 @@ def _allowed(action: str, current: Submission | None) -> SubmissionState:
     return leads_to
 
 
-def _check_version(current: Submission, expected: int | None) -> None:
+def check_version(current: Tracked, expected: int | None) -> None:
+    """Refuse (ConflictError naming who changed it, to what) an action taken on a version no longer current."""
     if expected is not None and expected != current.version:
         raise ConflictError(
             f"该数据已被 {current.updated_by} 于 {fmt_moment(current.updated_at)} 改为“{current.state_label}”"
@@ -288,7 +302,7 @@ def _update(conn: Connection, current: Submission, values: dict, actor: str) -> 
     done = conn.execute(t.update().where(t.c.id == current.id, t.c.version == current.version).values(
         **values, version=current.version + 1, updated_at=now(), updated_by=actor))
     if done.rowcount != 1:
-        _check_version(get_submission(conn, current.id), current.version)
+        check_version(get_submission(conn, current.id), current.version)
     return get_submission(conn, current.id)
 
 
@@ -302,7 +316,7 @@ def enter(conn: Connection, round_id: int, entry: Entry, *, actor: str, submit: 
         raise InputError(f"地区 {entry.region} 不在填报轮次“{rnd.title}”的范围内（{'、'.join(rnd.regions)}）")
     action = "submit" if submit else "save"
     current = find_submission(conn, round_id, entry.indicator, entry.region)
-    leads_to = _allowed(action, current)
+    leads_to = allowed(action, current)
     values = {"value": entry.value, "unit": entry.unit, "source": entry.source, "note": entry.note,
               "kind": str(entry.kind), "state": str(leads_to), "comment": None}
     if current is None:
@@ -317,26 +331,40 @@ def enter(conn: Connection, round_id: int, entry: Entry, *, actor: str, submit: 
     else:
         if current.responsible_unit != entry.responsible_unit:
             raise AccessError(f"该数据由 {current.responsible_unit} 填报，{entry.responsible_unit} 不能修改")
-        _check_version(current, expected_version)
+        check_version(current, expected_version)
         after = _update(conn, current, values, actor)
     _event(conn, after, action, actor)
     _audit(conn, action, current, after, actor)
     return after
 
 
-def decide(conn: Connection, submission_id: int, action: str, *, actor: str, comment: str | None = None,
-           expected_version: int | None = None) -> Submission:
-    """Approve, return (with a comment) or withdraw a submission taken at ``expected_version``."""
+def check_decision(action: str) -> None:
+    """Refuse an action that is not a planner's or a withdrawal (save and submit are the unit's entry)."""
     if action not in TRANSITIONS or action in ("save", "submit"):
         raise InputError(f"未知的操作 {action}")
-    current = get_submission(conn, submission_id)
-    _check_version(current, expected_version)
-    leads_to = _allowed(action, current)
+
+
+def decision(action: str, current: Tracked, expected_version: int | None,
+             comment: str | None) -> tuple[SubmissionState, str | None]:
+    """The state a decision on ``current`` (taken at ``expected_version``) leads to, and its comment, trimmed:
+    ConflictError when ``current`` changed meanwhile, InputError for a return without a comment or one too long.
+    The one rule for figures and work reports alike."""
+    check_version(current, expected_version)
+    leads_to = allowed(action, current)
     comment = (comment or "").strip() or None
     if action == "return" and comment is None:
         raise InputError("退回时须写明意见，告诉填报单位需要修改什么")
     if comment is not None and len(comment) > COMMENT_CHARS:
         raise InputError(f"意见过长：最多 {COMMENT_CHARS} 个字符")
+    return leads_to, comment
+
+
+def decide(conn: Connection, submission_id: int, action: str, *, actor: str, comment: str | None = None,
+           expected_version: int | None = None) -> Submission:
+    """Approve, return (with a comment) or withdraw a submission taken at ``expected_version``."""
+    check_decision(action)
+    current = get_submission(conn, submission_id)
+    leads_to, comment = decision(action, current, expected_version, comment)
     after = _update(conn, current, {"state": str(leads_to), "comment": comment}, actor)
     _event(conn, after, action, actor)
     _audit(conn, action, current, after, actor)

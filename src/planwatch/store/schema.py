@@ -355,3 +355,72 @@ series_matches = Table(
     Column("decided_at", UTCDateTime(), nullable=False),
     Index("ux_series_matches_pair", "plan_a", "indicator_a", "plan_b", "indicator_b", unique=True),
 )
+
+# A person's decision on an indicator category and a heading of the plan's work (store/category_sections.py):
+# ``confirmed`` (the heading's tasks and projects carry the category) or ``rejected``. One row per
+# category and heading of a plan; a new decision replaces the old one, the audit log keeps both.
+category_sections = Table(
+    "category_sections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Integer, ForeignKey("plans.id"), nullable=False),
+    Column("category", String(100), nullable=False),
+    Column("section_id", String(40), nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("decided_at", UTCDateTime(), nullable=False),
+    Index("ux_category_sections_plan_category_section", "plan_id", "category", "section_id", unique=True),
+)
+
+# Who answers for each task of a plan (任务分工): one lead unit, co-operating units as a JSON list of names,
+# the planned completion (YYYY-MM-DD); one row per task, replaced when set again (the audit log keeps both).
+task_assignments = Table(
+    "task_assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Integer, ForeignKey("plans.id"), nullable=False),
+    Column("task_id", String(40), nullable=False),
+    Column("lead_unit", String(100), nullable=False),
+    Column("co_units", Text, nullable=False),
+    Column("planned_completion", String(10)),
+    Column("updated_by", String(80), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ux_task_assignments_plan_task", "plan_id", "task_id", unique=True),
+)
+
+# A unit's work report through the workspace (store/work_reports.py): a task's progress update (kind
+# "task", subject the task id) or a project-year report (kind "project", subject the project key, ``year``).
+# ``content`` is the TaskUpdate or ProjectReport as JSON, recorded as such on approval; ``version`` grows
+# with every change, and every step is a row of ``work_report_events`` with the content as it then was.
+work_reports = Table(
+    "work_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Integer, ForeignKey("plans.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("year", Integer),
+    Column("unit", String(100), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("comment", Text),
+    Column("author", String(80), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("updated_by", String(80), nullable=False),
+    Index("ix_work_reports_plan_subject", "plan_id", "kind", "subject"),
+)
+
+work_report_events = Table(
+    "work_report_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("work_reports.id"), nullable=False, index=True),
+    Column("action", String(20), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("comment", Text),
+    Column("actor", String(80), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+)

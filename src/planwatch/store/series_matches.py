@@ -11,10 +11,17 @@ it (plans in load order), so a store of one plan keeps its ids unchanged and a p
 the figures already stored. When that bare id is already taken by another indicator of an earlier plan (the
 15th plan's T2-1 is not the 14th's T2-1), the key is qualified ``PLANKEY:ID``. Every plan reads its
 indicators' series through :meth:`SeriesLinks.frame_for`, relabelled to its own ids.
+
+A decision that changes keys takes the figures along, in the same transaction (:func:`decide`): a key no
+indicator uses afterwards has every revision moved under the new key of the indicator whose key it was,
+converted into the new series' unit (where both keys hold a figure, one stays current by the vintage rule,
+the other is a revision). A key still in use (a split leaves it with the series' first indicator) keeps its
+figures: nothing tells which of them were meant for the indicator split off.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -24,11 +31,12 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from planwatch.errors import StoreError
+from planwatch.errors import InputError, StoreError
 from planwatch.model import Indicator, Plan
 from planwatch.numbers import UnitError, convert
 from planwatch.series_match import NameMatch, canonical_name, name_match, normalised_name, series_key
 
+from . import observations as obs_db
 from . import plans as plans_db
 from . import schema
 
@@ -307,9 +315,75 @@ def decisions(conn: Connection) -> list[SeriesDecision]:
             for r in conn.execute(select(t).order_by(t.c.id))]
 
 
-def decide(conn: Connection, a: str, b: str, verdict: str, actor: str) -> tuple[SeriesDecision, str | None]:
+@dataclass(frozen=True)
+class KeyChange:
+    """An indicator whose stored key a decision changed."""
+
+    member: Member
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class MovedFigures:
+    """The figures of a key no indicator uses after a decision, now under the new key of the indicator whose
+    key it was (``home``), converted from the old series' unit into the new one's."""
+
+    before: str
+    after: str
+    home: Member
+    units: tuple[str | None, str | None]
+    moved: obs_db.Moved
+
+    @property
+    def converted(self) -> bool:
+        return _convertible(self.units[0], self.units[1])
+
+
+@dataclass(frozen=True)
+class KeptFigures:
+    """An indicator whose key changed while its old key stays another indicator's: the figures stay there.
+    ``figures`` counts the current ones of the years its plan's data may have (``years``)."""
+
+    member: Member
+    before: str
+    after: str
+    owner: Member  # the indicator whose key it still is
+    figures: int
+    years: tuple[int | None, int | None]
+
+
+@dataclass(frozen=True)
+class DecisionOutcome:
+    """A recorded decision, the earlier verdict on the pair, and what it did to the stored keys and figures;
+    ``counts`` are the revisions under each touched key before and after."""
+
+    decision: SeriesDecision
+    previous: str | None
+    changes: list[KeyChange]
+    moved: list[MovedFigures]
+    kept: list[KeptFigures]
+    counts: tuple[dict[str, int], dict[str, int]]
+
+    def audited(self) -> tuple[dict | None, dict]:
+        """The audit row's before and after: the verdicts and, when keys changed, the revisions under each
+        touched key, what moved and what stayed."""
+        before: dict | None = {"verdict": self.previous} if self.previous else None
+        after: dict = {"verdict": self.decision.verdict}
+        if self.changes:
+            before = {**(before or {}), "observations": self.counts[0]}
+            after |= {"observations": self.counts[1],
+                      "keys": [{"indicator": c.member.ref, "from": c.before, "to": c.after} for c in self.changes],
+                      "moved": [{"from": m.before, "to": m.after, "units": list(m.units),
+                                 "revisions": m.moved.revisions, "duplicates": m.moved.duplicates,
+                                 "conflicts": len(m.moved.conflicts)} for m in self.moved],
+                      "kept": [{"indicator": k.member.ref, "key": k.before, "figures": k.figures} for k in self.kept]}
+        return before, after
+
+
+def decide(conn: Connection, a: str, b: str, verdict: str, actor: str) -> DecisionOutcome:
     """Record that indicators ``a`` and ``b`` (``PLANKEY:ID``) are one series or not, replacing an earlier
-    decision on the pair; returns the decision and the earlier verdict (None when there was none)."""
+    decision on the pair, and move the figures of every key the decision leaves unused (see the module)."""
     if verdict not in VERDICTS:
         raise StoreError(f"未知的序列决定 {verdict}：应为 {'、'.join(VERDICTS)}")
     current = links(conn)
@@ -328,4 +402,64 @@ def decide(conn: Connection, a: str, b: str, verdict: str, actor: str) -> tuple[
         conn.execute(t.update().where(where).values(**values))
     decision = SeriesDecision(plan_a=first.plan_key, indicator_a=first.indicator.id, plan_b=second.plan_key,
                               indicator_b=second.indicator.id, **values)
-    return decision, before
+    return rekeyed(conn, decision, before, current, links(conn))
+
+
+def rekeyed(conn: Connection, decision: SeriesDecision, previous: str | None, before: SeriesLinks,
+            after: SeriesLinks) -> DecisionOutcome:
+    """Every member whose key changed from ``before`` to ``after``; the figures of each key no longer used
+    moved under its home's new key; those of a key still used left, and counted."""
+    changes = [KeyChange(m, before.key_of[m.ref], after.key_of[m.ref]) for m in before.members
+               if before.key_of[m.ref] != after.key_of[m.ref]]
+    touched = {c.before for c in changes} | {c.after for c in changes}
+    counted = obs_db.revision_counts(conn, touched)
+    used = set(after.key_of.values())
+    moved: list[MovedFigures] = []
+    kept: list[KeptFigures] = []
+    for old in dict.fromkeys(c.before for c in changes):
+        if old in used:
+            kept += [_kept(conn, c, before, after) for c in changes if c.before == old]
+        else:
+            moved.append(_moved(conn, old, before, after))
+    return DecisionOutcome(decision, previous, changes, moved, kept,
+                           (counted, obs_db.revision_counts(conn, touched)))
+
+
+def _kept(conn: Connection, change: KeyChange, before: SeriesLinks, after: SeriesLinks) -> KeptFigures:
+    plan = dict(before.plans)[change.member.plan_key]
+    years = (first_year(plan), plan.meta.period_end)
+    owner = next(m for m in after.members if after.key_of[m.ref] == change.before)
+    return KeptFigures(change.member, change.before, change.after, owner,
+                       obs_db.current_count(conn, change.before, *years), years)
+
+
+def _moved(conn: Connection, old: str, before: SeriesLinks, after: SeriesLinks) -> MovedFigures:
+    """The figures of an unused key moved under the new key of the indicator whose key it was."""
+    home = next(m for m in before.members if before.key_of[m.ref] == old and before.home(m) is m)
+    new_home = after.home(home)
+    if new_home.plan_key == home.plan_key:
+        # Two indicators of one plan in one series would read each other's figures as their own.
+        raise InputError(f"此决定会把规划 {home.plan_key} 的两个指标 {home.indicator.id}（{home.indicator.name}）与 "
+                         f"{new_home.indicator.id}（{new_home.indicator.name}）并为一个序列，二者的观测值将混在一起："
+                         "一个序列在每个规划中只有一个指标；请先用 planwatch series split 拆开其中不属于此序列的配对")
+    units = (home.indicator.unit, new_home.indicator.unit)
+    new = after.key_of[home.ref]
+    return MovedFigures(old, new, home, units, obs_db.move(conn, old, new, _recast(home, new_home, new)))
+
+
+def _recast(home: Member, new_home: Member, new: str) -> Callable[[dict], tuple[float | None, str | None]]:
+    """How a figure of ``home``'s series reads in ``new_home``'s: a level recorded in the old series' unit is
+    converted (as an import converts it); a rate, a text, or a figure the import kept in its own unit stays."""
+    old_unit, new_unit = home.indicator.unit, new_home.indicator.unit
+
+    def recast(rec: dict) -> tuple[float | None, str | None]:
+        value, unit = rec["value"], rec["unit"]
+        if rec["kind"] != "level" or value is None or unit != old_unit or not _convertible(unit, new_unit):
+            return value, unit
+        try:
+            return convert(float(value), str(unit), str(new_unit)), new_unit
+        except UnitError:
+            raise InputError(f"指标 {home.ref}（{home.indicator.name}）已存的观测值单位为 {unit}，不能换算为 "
+                             f"{new_home.ref}（{new_home.indicator.name}）的单位 {new_unit}，无法移到数据键 {new} 下："
+                             "此决定未记录，数据未改动") from None
+    return recast

@@ -1,7 +1,8 @@
 """The web dashboard and JSON API (FastAPI, Jinja2, vendored ECharts, htmx and Swagger UI).
 
 ``create_app(settings)`` opens the store; nothing here touches a database at import time.
-Every HTML page has a JSON twin under ``/api`` built by the same context function.
+Every HTML page has a JSON twin under ``/api`` built by the same context function. Each stored plan
+is served by its own app under ``/p/{key}/`` (:mod:`.plan_choice`).
 Every request passes the hardening layer of :mod:`.security` (security headers, Host allow-list,
 header size limit, HEAD), then the signed session cookie; every route asks :mod:`.auth` for the
 permission it needs, and every unsafe request that relies on the cookie for its CSRF token.
@@ -22,13 +23,29 @@ if TYPE_CHECKING:
 
     from planwatch.store import Store
 
+    from .context import WorkspaceCache
+    from .plan_choice import PlanChoice
+
 STATIC = Path(__file__).parent / "static"
 
 __all__ = ["WebSettings", "create_app"]
 
 
-def create_app(settings: WebSettings | None = None, *, store: Store | None = None) -> FastAPI:
-    """The dashboard app over ``store`` (opened from ``settings.db`` when not given)."""
+def create_app(settings: WebSettings | None = None, *, store: Store | None = None) -> PlanChoice:
+    """The site over ``store`` (opened from ``settings.db`` when not given): every stored plan under
+    ``/p/{key}/``, and at the root the plan of the settings, the only one, or a plan chooser (see
+    :mod:`.plan_choice`). Its ``state`` is the root app's (``open_error``, ``dashboard``)."""
+    from .plan_choice import PlanChoice
+
+    settings = settings or WebSettings()
+    root = plan_app(settings, store=store)
+    opened = None if root.state.open_error is not None else root.state.dashboard.store
+    return PlanChoice(root, settings, opened, build=plan_app)
+
+
+def plan_app(settings: WebSettings, *, store: Store | None = None, workspace: WorkspaceCache | None = None) -> FastAPI:
+    """The dashboard app of one plan (``settings.plan``, or the store's only one) over ``store``
+    (``workspace``: the settings cache of the site it is part of)."""
     # FastAPI is imported here so that every other CLI command starts without it.
     from fastapi.staticfiles import StaticFiles
     from starlette.middleware.sessions import SessionMiddleware
@@ -43,14 +60,17 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
     from .auth import SESSION_COOKIE
     from .context import Dashboard
     from .error_pages import ERROR_RESPONSES, install_error_handlers
+    from .families import router as families_router
     from .pages import router as pages_router
+    from .plan_choice import router as plan_choice_router
     from .plans import router as plans_router
     from .projects import router as projects_router
     from .reports import router as reports_router
     from .rounds import router as rounds_router
     from .security import HardenedApp
+    from .work import router as work_router
+    from .work_sections import router as work_sections_router
 
-    settings = settings or WebSettings()
     # /api/docs is served by assets.py from the vendored Swagger UI, not FastAPI's CDN page.
     app = HardenedApp(allowed_hosts=settings.trusted_hosts(), title=settings.title or "planwatch",
                       docs_url=None, redoc_url=None, openapi_url="/api/openapi.json", responses=ERROR_RESPONSES)
@@ -64,7 +84,7 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
             from planwatch.store import open_store
 
             store = open_store(settings.db)
-        app.state.dashboard = Dashboard(store, settings)
+        app.state.dashboard = Dashboard(store, settings, workspace)
         app.state.signing_key = store.signing_key()
         session_hours = store.workspace_settings().session_hours
     except PlanwatchError as exc:  # served as an error page, so the cause is readable in the browser
@@ -78,9 +98,13 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
     app.include_router(admin_router)
     app.include_router(audit_router)
     app.include_router(rounds_router)
+    app.include_router(plan_choice_router)
+    app.include_router(families_router)
     app.include_router(plans_router)
+    app.include_router(work_sections_router)
     app.include_router(projects_router)
     app.include_router(reports_router)
+    app.include_router(work_router)
     app.include_router(api_router)
     app.include_router(pages_router)
     return app

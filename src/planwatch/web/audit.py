@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from planwatch.errors import InputError
 from planwatch.figures import fmt_number
-from planwatch.model import RoundState, SubmissionState
+from planwatch.model import RoundState, SubmissionState, TaskState
 from planwatch.store import Store
 from planwatch.store.accounts import ROLES
 from planwatch.store.audit import AuditEntry
@@ -32,6 +32,7 @@ from planwatch.vocabulary import (
     audit_action_label,
     fmt_moment,
     submission_state_label,
+    task_state_label,
 )
 
 from .auth import require
@@ -102,6 +103,8 @@ def readable(field: str, value: Any, action: str = "") -> str:
             return submission_state_label(value)
         if value in RoundState.__members__:
             return ROUND_STATE_LABELS[RoundState(value)]
+        if value in TaskState.__members__:  # a task's progress, in a work report's content
+            return task_state_label(value)
     if field == "role" and isinstance(value, str):
         return ROLES.get(value, value)
     if isinstance(value, float):

@@ -94,6 +94,11 @@ ASSESSMENTS_KEPT = 64  # (year, region, method) choices judged on the current da
 PAGES_KEPT = 256  # page contexts (a page and its choice) built from the current data
 
 
+def check_interval(settings: WebSettings) -> float:
+    """How long a look at the store's data version holds before the next request looks again."""
+    return min(settings.cache_seconds, VERSION_CHECK_SECONDS)
+
+
 @dataclasses.dataclass(frozen=True)
 class Snapshot:
     """The evaluation's inputs as of one data version of the store."""
@@ -150,6 +155,24 @@ class Memo:
                 del self._values[key]
 
 
+class WorkspaceCache:
+    """The workspace settings as last read, and when."""
+
+    def __init__(self) -> None:
+        self._held: tuple[WorkspaceSettings | None, float] = (None, -math.inf)
+
+    def get(self, store: Store, interval: float) -> WorkspaceSettings:
+        """The settings, read again when the last read is ``interval`` seconds old."""
+        value, read_at = self._held
+        if value is None or time.monotonic() - read_at >= interval:
+            value = store.workspace_settings()
+            self._held = (value, time.monotonic())
+        return value
+
+    def forget(self) -> None:
+        self._held = (None, -math.inf)
+
+
 class Dashboard:
     """An open store, with the snapshot and evaluations the pages are built from.
 
@@ -159,30 +182,27 @@ class Dashboard:
     a burst of requests costs one cheap query, not a read of the whole store each.
     """
 
-    def __init__(self, store: Store, settings: WebSettings):
+    def __init__(self, store: Store, settings: WebSettings, workspace: WorkspaceCache | None = None):
         self.store = store
         self.settings = settings
+        # Shared by the dashboards of every plan a site serves: a settings change holds on all at once.
+        self.workspace_cache = workspace or WorkspaceCache()
         # The snapshot and when the version was last looked at, replaced together.
         self._current: tuple[Snapshot | None, float] = (None, -math.inf)
         self._refresh = threading.Lock()  # one request at a time looks at the version and re-reads
         self.assessments = Memo(ASSESSMENTS_KEPT)
         self.pages = Memo(PAGES_KEPT)
-        self._workspace: tuple[WorkspaceSettings | None, float] = (None, -math.inf)
         # The planner's preview: the snapshot with the pending figures laid over it, and those figures.
         self._preview: tuple[Snapshot, list[Submission]] | None = None
         self._preview_lock = threading.Lock()
 
     def workspace(self) -> WorkspaceSettings:
         """The workspace settings, read again at most once an interval (every request asks: public mode)."""
-        value, read_at = self._workspace
-        if value is None or time.monotonic() - read_at >= self._check_interval():
-            value = self.store.workspace_settings()
-            self._workspace = (value, time.monotonic())
-        return value
+        return self.workspace_cache.get(self.store, self._check_interval())
 
     def forget_workspace(self) -> None:
         """Read the settings again on the next request (after this process changed them)."""
-        self._workspace = (None, -math.inf)
+        self.workspace_cache.forget()
 
     def snapshot(self) -> Snapshot:
         """The inputs as of the store's data version, looked at no more than once an interval.
@@ -236,7 +256,7 @@ class Dashboard:
         return held
 
     def _check_interval(self) -> float:
-        return min(self.settings.cache_seconds, VERSION_CHECK_SECONDS)
+        return check_interval(self.settings)
 
     def assessment(self, snap: Snapshot, choice: Choice) -> Assessment:
         """The plan judged for the chosen year, region and method (kept while the data version holds)."""

@@ -28,6 +28,7 @@ from planwatch.errors import (
     InputError,
     LoginRequired,
     NotFoundError,
+    PlanRequired,
     PlanwatchError,
     StoreError,
 )
@@ -43,6 +44,9 @@ ERROR_CODES = {
     409: "conflict", 413: "too_large", 422: "invalid_data", 429: "too_many_attempts", 431: "headers_too_large",
     500: "internal_error", 503: "store_unavailable",
 }
+# Codes more precise than their status's: a refused host (security.py), and errors whose class names one.
+HOST_NOT_ALLOWED = "host_not_allowed"
+PLAN_REQUIRED = "plan_required"
 ECHO_LIMIT = 100
 MESSAGE_LIMIT = 600
 
@@ -51,7 +55,8 @@ class ErrorBody(BaseModel):
     """Every JSON error: a Chinese message, a stable code, the status (and, for a batch, each problem)."""
 
     error: str = Field(description="中文说明：出了什么问题、应当怎样")
-    code: str = Field(description="稳定的英文错误代码：" + "、".join(sorted(set(ERROR_CODES.values()) | {"host_not_allowed"})))
+    code: str = Field(description="稳定的英文错误代码：" + "、".join(
+        sorted(set(ERROR_CODES.values()) | {HOST_NOT_ALLOWED, PLAN_REQUIRED})))
     status: int
     problems: list[Any] | None = Field(None, description="一批数据的逐项问题（行、字段、说明）")
 
@@ -63,7 +68,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         401: "未登录，或令牌已失效",
         403: "账号无权进行此操作（消息写明角色或单位），或缺少 CSRF 令牌",
         404: "没有该项",
-        409: "所操作的内容已被他人改动，或当前状态不允许该操作",
+        409: "所操作的内容已被他人改动，或当前状态不允许该操作；有多个规划时未指明规划（plan_required，地址应以 /p/规划键 开头）",
         413: "上传的内容过大",
         422: "数据有问题，未写入任何数据（problems 逐项列出）",
         429: "登录失败次数过多，请稍后再试",
@@ -100,6 +105,11 @@ def status_of(error: PlanwatchError) -> int:
     return next((status for kind, status in checks if isinstance(error, kind)), 500)
 
 
+def code_of(error: PlanwatchError) -> str | None:
+    """The stable code of an error whose class names one more precise than its status's."""
+    return PLAN_REQUIRED if isinstance(error, PlanRequired) else None
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith(f"{request.scope.get('root_path', '')}/api")
 
@@ -133,7 +143,7 @@ def install_error_handlers(app: FastAPI) -> None:
         status = status_of(exc)
         if status == 401 and request.method in ("GET", "HEAD") and not is_api(request):
             return login_redirect(request)
-        return error_response(request, status, str(exc), problems=getattr(exc, "problems", None))
+        return error_response(request, status, str(exc), problems=getattr(exc, "problems", None), code=code_of(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

@@ -65,6 +65,7 @@ from .context import (
     period_years,
     resolve_choice,
 )
+from .plan_choice import plan_address
 from .render import render
 from .state import dashboard
 
@@ -653,15 +654,7 @@ def publish_draft(request: Request, viewer: Viewer, dash: Dashboard, draft_id: s
     open_flags = sum(1 for f in plan.flags if not f.resolved)
     if open_flags and not accept_open:
         raise InputError(f"还有 {open_flags} 项待确认事项未处理：请逐项确认或更正，或勾选“仍有未确认事项，仍然发布”")
-    key = plan_key(plan)
-    stored = dash.store.plans()
-    others = [p for p in stored if p.key != key]
-    # evaluate.scope.chosen_plan refuses to pick among several plans: a second plan would stop every page.
-    if dash.settings.plan is None and others and len(others) == len(stored):
-        listed = "、".join(f"{p.title}（{p.key}）" for p in others)
-        raise ConflictError(f"上传的规划“{plan.meta.title or '（未识别标题）'}”（{key}）与数据库中的规划（{listed}）"
-                            "不是同一规划；发布后仪表板将无法确定显示哪个规划。请核对标题和地区，"
-                            "或由管理员以 planwatch serve --plan 指定规划后再发布")
+    # A plan beside the stored ones is served under its own /p/{key}/ (web/plan_choice.py).
     info = dash.store.load_plan(plan, source=draft.filename, note=f"网页上传（{viewer.user.name}）：{draft.filename}",
                                 actor=viewer.user.name, audit_after={"open_flags": open_flags})
     draft_box(request).delete(draft.id)
@@ -764,8 +757,8 @@ def publish_form(request: Request, draft_id: str, accept_open: FIELD = "", viewe
         done = publish_draft(request, viewer, dash, draft_id, accept_open == "1")
     except (InputError, ConflictError) as exc:
         return page_error(request, "plan_draft.html", {**draft_context(request, viewer, draft_id, dash)}, exc)
-    base = request.scope.get("root_path", "").rstrip("/")
-    return RedirectResponse(f"{base}/plan?published={done['version']}", status_code=303)
+    return RedirectResponse(plan_address(request, dash, done["key"], f"/plan?published={done['version']}"),
+                            status_code=303)
 
 
 class PublishRequest(BaseModel):

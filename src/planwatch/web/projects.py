@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -35,9 +35,9 @@ from planwatch.evaluate.projects import (
     projects_overview,
     view_json,
 )
-from planwatch.evaluate.tasks import TasksOverview, tasks_overview
+from planwatch.evaluate.tasks import TasksOverview, stored_updates, tasks_overview
 from planwatch.figures import fmt_number, fmt_share
-from planwatch.model import Indicator, Milestone, OutlineNode, Plan, TaskState, TaskUpdate
+from planwatch.model import Indicator, Milestone, OutlineNode, Plan, ProjectReportRow, TaskState
 from planwatch.vocabulary import (
     MILESTONE_LABELS,
     NO_GROUP,
@@ -53,6 +53,7 @@ from .context import Dashboard, Snapshot, period_years
 from .downloads import Table, table_response
 from .render import render
 from .state import dashboard
+from .work_sections import WORK_PROJECT_FIELDS, WORK_TASK_FIELDS, category_work
 
 router = APIRouter(dependencies=[Depends(require("view"))])
 
@@ -73,9 +74,9 @@ PAGE = Query(1, ge=1, le=100_000, description="页码（每页 200 个项目）"
 # ---------------------------------------------------------------- judged once per data version
 
 
-def project_reports(dash: Dashboard, snap: Snapshot) -> list[Any]:
-    """The plan's project reports (oldest first), read once per data version."""
-    return dash.pages.get(snap, ("project-reports",), lambda: dash.store.project_reports(dash.settings.plan).history)
+def project_reports(dash: Dashboard, snap: Snapshot) -> list[ProjectReportRow]:
+    """The plan's project reports (in the order recorded) as the judging reads them, once per data version."""
+    return dash.pages.get(snap, ("project-reports",), lambda: dash.store.project_report_rows(dash.settings.plan))
 
 
 def projects_judged(dash: Dashboard, snap: Snapshot, year: int | None) -> tuple[ProjectsOverview, list[dict[str, Any]]]:
@@ -93,12 +94,11 @@ def projects_judged(dash: Dashboard, snap: Snapshot, year: int | None) -> tuple[
 
 
 def tasks_judged(dash: Dashboard, snap: Snapshot) -> tuple[TasksOverview, list[dict[str, Any]]]:
-    """The confirmed tasks with their latest update and their rows, once per data version."""
+    """The confirmed tasks with their latest update and assignment, and their rows, once per data version."""
     def judge() -> tuple[TasksOverview, list[dict[str, Any]]]:
-        history = dash.store.task_progress(dash.settings.plan).history
-        updates = [TaskUpdate(task_id=r.task_id, state=r.state, progress=r.progress, lead_unit=r.lead_unit,
-                              as_of=r.as_of, row=r.row) for r in history]
-        overview = tasks_overview(snap.plan, updates)
+        key = dash.settings.plan
+        overview = tasks_overview(snap.plan, stored_updates(dash.store, key),
+                                  assignments=dash.store.task_assignments(key))
         return overview, [task_row(t) for t in overview.to_json()["tasks"]]
 
     return dash.pages.get(snap, ("tasks-judged",), judge)
@@ -113,7 +113,7 @@ def project_row(v: ProjectView, no: str | None) -> dict[str, Any]:
     milestones = [{"code": str(m), "label": MILESTONE_LABELS[m], "planned": v.planned.get(m),
                    "actual": v.actual.get(m), "late": m in v.late} for m in Milestone]
     return {
-        **row, "no": no, "box_no": f"{v.box} 第{no}项" if no else v.box,
+        **row, "no": no, "box_no": f"{v.box} 第{no}项" if no else v.box, "url": f"/projects/{quote(v.key, safe='')}",
         "state_code": str(v.state) if v.state else UNREPORTED, "reason_text": v.reason_text,
         "year_share": v.year_share, "year_share_display": fmt_share(v.year_share),
         "total_investment_display": fmt_number(v.total_investment),
@@ -128,7 +128,8 @@ def project_row(v: ProjectView, no: str | None) -> dict[str, Any]:
 def task_row(t: dict[str, Any]) -> dict[str, Any]:
     """A task as the table, the JSON and the exports show it."""
     # 滞后 is the state's own label; only 停滞 needs a mark of its own
-    return {**t, "state_code": t["state"] or UNREPORTED,
+    return {**t, "state_code": t["state"] or UNREPORTED, "url": f"/tasks/{quote(t['id'], safe='')}",
+            "co_units_text": "、".join(t["co_units"]), "reason_text": "；".join(t["reasons"]),
             "flags": [f"{PROJECT_STALLED}（自{t['stalled_since']}）"] if t["stalled"] else []}
 
 
@@ -306,10 +307,8 @@ def chapter_work(dash: Dashboard, snap: Snapshot, ind: Indicator, year: int) -> 
     name = f"{node.label}{node.title}"
     _, project_rows = projects_judged(dash, snap, year)
     _, task_rows = tasks_judged(dash, snap)
-    projects = [{k: r[k] for k in ("key", "name", "box_no", "lead_unit", "region", "state", "state_label",
-                                   "reason_text", "flags")} for r in project_rows if r["chapter"] == name]
-    tasks = [{k: r[k] for k in ("id", "box", "no", "text", "state", "state_label", "as_of", "lead_unit", "progress",
-                                "flags")} for r in task_rows if r["chapter"] == name]
+    projects = [{k: r[k] for k in WORK_PROJECT_FIELDS} for r in project_rows if r["chapter"] == name]
+    tasks = [{k: r[k] for k in WORK_TASK_FIELDS} for r in task_rows if r["chapter"] == name]
     where = f"“{name}”的{ind.table}（第{ind.line}行）"
     if projects or tasks:
         note = (f"规划在{where}中列出本指标；该篇章列有重大项目{len(projects)}个、主要任务{len(tasks)}项"
@@ -317,13 +316,19 @@ def chapter_work(dash: Dashboard, snap: Snapshot, ind: Indicator, year: int) -> 
         return {"chapter": name, "linked": True, "projects": projects, "tasks": tasks, "note": note,
                 "projects_url": "/projects?" + urlencode({"year": year, "chapter": name}),
                 "tasks_url": "/tasks?" + urlencode({"chapter": name})}
+    # else the work of the headings a person confirmed for the indicator's category (web/work_sections.py)
+    by_category = category_work(dash, snap, ind, year, project_rows, task_rows, where)
+    if by_category["linked"]:
+        return {"chapter": name, **by_category}
     candidates = sum(1 for t in plan.tasks if t.chapter == node.id and not t.confirmed)
     pending = f"（另有{candidates}条正文任务候选，尚待在规划文件中确认）" if candidates else ""
     category = f"（类别：{ind.category}）" if ind.category else ""
     note = (f"规划在{where}中列出本指标{category}，该篇章没有列出重大项目或主要任务{pending}；"
-            "规划也没有写明本指标与其他篇章的项目、任务的对应关系，因此这里不作推断。全部项目和任务见项目页和任务页。")
+            "规划也没有写明本指标与其他篇章的项目、任务的对应关系，因此这里不作推断。" + by_category["note"]
+            + "全部项目和任务见项目页和任务页。")
     return {"chapter": name, "linked": False, "projects": [], "tasks": [], "note": note,
-            "projects_url": f"/projects?year={year}", "tasks_url": "/tasks"}
+            "projects_url": f"/projects?year={year}", "tasks_url": "/tasks",
+            "pending": by_category["pending"], "sections_url": by_category["sections_url"]}
 
 
 # ---------------------------------------------------------------- exports
@@ -332,8 +337,8 @@ PROJECT_HEADERS = ("编号", "项目名称", "规划内", "专栏", "序号", "�
                    "年度计划投资（亿元）", "年度完成投资（亿元）", "年度完成率", "累计完成投资（亿元）",
                    *(f"{w}{MILESTONE_LABELS[m]}" for m in Milestone for w in ("计划", "实际")),
                    "状态", PROJECT_LATE + "节点", PROJECT_STALLED, "原因")
-TASK_HEADERS = ("任务编号", "专栏", "序号", "任务", "篇章", "原文行", "状态", "截至", "进展情况", "牵头单位", "滞后", PROJECT_STALLED,
-                "停滞起始")
+TASK_HEADERS = ("任务编号", "专栏", "序号", "任务", "篇章", "原文行", "状态", "截至", "进展情况", "牵头单位", "配合单位",
+                "计划完成", "滞后", "原因", PROJECT_STALLED, "停滞起始")
 
 
 def yes_no(flag: bool) -> str:
@@ -352,7 +357,8 @@ def project_cells(r: dict[str, Any]) -> tuple[Any, ...]:
 def task_cells(r: dict[str, Any]) -> tuple[Any, ...]:
     """A task row's cells in the export."""
     return (r["id"], r["box"], r["no"] or "", r["text"], r["chapter"], r["line"], r["state_label"], r["as_of"] or "",
-            r["progress"], r["lead_unit"] or "", yes_no(r["late"]), yes_no(r["stalled"]), r["stalled_since"] or "")
+            r["progress"], r["lead_unit"] or "", r["co_units_text"], r["planned_completion"] or "", yes_no(r["late"]),
+            r["reason_text"], yes_no(r["stalled"]), r["stalled_since"] or "")
 
 
 def project_export(dash: Dashboard, fmt: str, year: int | None, state: str | None, unit: str | None,

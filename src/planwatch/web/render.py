@@ -41,10 +41,14 @@ def environment() -> Environment:
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     """A page rendered from a template and its context, with who is asking (``viewer``: its account
-    or None, and what it may do) and the session's CSRF token for its forms."""
+    or None, and what it may do), the session's CSRF token for its forms and, with several plans
+    stored, the header's plan switcher."""
+    from .plan_choice import plan_switch
+
     base = request.scope.get("root_path", "").rstrip("/")
     html = environment().get_template(template).render(**context, **who_is_asking(request), base=base,
-                                                       path=request.url.path)
+                                                       path=request.url.path,
+                                                       plan_switch=plan_switch(request, status_code))
     return HTMLResponse(html, status_code=status_code)
 
 

@@ -21,7 +21,7 @@ from fastapi import FastAPI, Request
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .error_pages import error_response
+from .error_pages import HOST_NOT_ALLOWED, error_response
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -86,7 +86,7 @@ class Hardening:
             return 431, HEADERS_TOO_LARGE, "headers_too_large"
         host = next((v.decode("latin-1") for k, v in headers if k == b"host"), "")
         if not host_allowed(host, self.allowed_hosts):
-            return 400, FOREIGN_HOST, "host_not_allowed"
+            return 400, FOREIGN_HOST, HOST_NOT_ALLOWED
         return None
 
 

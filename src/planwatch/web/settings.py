@@ -38,7 +38,9 @@ class WebSettings(BaseModel):
         default_factory=default_db_url,
         description=DB_HELP,
     )
-    plan: str | None = Field(None, description="规划键（见 planwatch plans）；数据库中只有一个规划时可省略")
+    plan: str | None = Field(None, description=(
+        "首页显示的规划键（见 planwatch plans）；省略时只有一个规划则显示该规划，有多个规划则首页列出各规划供选择。"
+        "每个规划都可在 /p/规划键/ 下访问"))
     title: str | None = Field(None, description="页面标题（默认用规划名称）")
     region: str | None = Field(None, description="默认地区（默认为规划所属地区）")
     year: int | None = Field(None, description="默认评估年份（默认为有数据的最近年份）")

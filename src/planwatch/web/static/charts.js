@@ -60,7 +60,29 @@
     return String(Math.round(v * 100) / 100);
   }
 
-  var builders = { status: statusOption, indicator: indicatorOption };
+  // One indicator across a family of plans: each plan's target (a diamond at its target year) over the
+  // values observed or printed (base years, outcomes, the latest value).
+  function familyOption(data) {
+    var c = data.chart;
+    var years = c.years;
+    return {
+      animation: false,
+      tooltip: { trigger: "item", renderMode: TOOLTIP_MODE, valueFormatter: roundedValue },
+      legend: { top: 0 },
+      grid: { left: 60, right: 70, top: 50, bottom: 40 },
+      xAxis: { type: "value", min: years[0], max: years[years.length - 1], interval: 1,
+               axisLabel: { formatter: function (v) { return v + "年"; } } },
+      yAxis: { type: "value", name: c.unit, scale: true },
+      series: [
+        { name: "实际值", type: "line", data: c.actual, symbolSize: 8, lineStyle: { width: 3 }, itemStyle: { color: "#0b5cad" } },
+        { name: "规划目标", type: "scatter", symbol: "diamond", symbolSize: 14, itemStyle: { color: "#b91c1c" },
+          data: c.targets.map(function (t) { return { value: [t[0], t[1]], name: t[2] }; }),
+          label: { show: true, position: "top", formatter: function (p) { return p.name; } } }
+      ]
+    };
+  }
+
+  var builders = { status: statusOption, indicator: indicatorOption, family: familyOption };
 
   function draw(el) {
     var build = builders[el.dataset.chart];
