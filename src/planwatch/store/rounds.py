@@ -116,17 +116,13 @@ class Submission(BaseModel):
                                   "approved_by": actor})
 
 
-class SubmissionEvent(BaseModel):
-    """One step of a submission, with the value as it was after the step."""
+class Step(BaseModel):
+    """One step taken on something moving through :data:`TRANSITIONS` (a figure, a work report): who took
+    which action, when, the state it led to and the comment given."""
 
     id: int
-    submission_id: int
     action: str
     state: SubmissionState
-    value: float | None = None
-    unit: str | None = None
-    source: str | None = None
-    note: str | None = None
     comment: str | None = None
     actor: str
     at: datetime
@@ -134,6 +130,16 @@ class SubmissionEvent(BaseModel):
     @property
     def action_label(self) -> str:
         return ACTION_LABELS.get(self.action, self.action)
+
+
+class SubmissionEvent(Step):
+    """One step of a submission, with the value as it was after the step."""
+
+    submission_id: int
+    value: float | None = None
+    unit: str | None = None
+    source: str | None = None
+    note: str | None = None
 
 
 # ---------------------------------------------------------------- rounds

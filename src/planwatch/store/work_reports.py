@@ -32,7 +32,7 @@ from . import plans as plans_db
 from . import projects as projects_db
 from . import task_progress as progress_db
 from .plans import inserted_id, now
-from .rounds import ACTION_LABELS, allowed, check_decision, check_version, decision
+from .rounds import Step, allowed, check_decision, check_version, decision
 
 Content = TaskUpdate | ProjectReport
 # The states in which a report is still its unit's work in progress.
@@ -74,22 +74,12 @@ class WorkReport(BaseModel):
         return found
 
 
-class WorkReportEvent(BaseModel):
+class WorkReportEvent(Step):
     """One step of a work report, with the content as it was after the step."""
 
-    id: int
     report_id: int
-    action: str
-    state: SubmissionState
     task: TaskUpdate | None = None
     project: ProjectReport | None = None
-    comment: str | None = None
-    actor: str
-    at: datetime
-
-    @property
-    def action_label(self) -> str:
-        return ACTION_LABELS.get(self.action, self.action)
 
 
 def identity(content: Content) -> tuple[WorkKind, str, int | None]:
