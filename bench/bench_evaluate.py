@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import gc
 import multiprocessing as mp
-import resource
 import sys
 import tempfile
 import time
@@ -39,7 +38,7 @@ from planwatch.evaluate.settings import EvaluationSettings
 from planwatch.model import Baseline, Indicator, Plan, PlanMeta, Target
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import pg_database  # noqa: E402 - bench/ is put on the path just above
+from synthetic import pg_database
 
 YEARS = list(range(2015, 2026))  # 11 years
 EVAL_YEAR = 2024
@@ -131,8 +130,11 @@ def timed(fn, memory: bool = False):
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process so far, MB: the kernel's high-water mark of this process image
+    (VmHWM), which starts afresh in a spawned child. ru_maxrss would not: Linux carries it over fork and
+    exec, so a child spawned by a parent that had peaked at 900 MB reports 900 MB whatever it uses."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
 
 
 def in_memory(args) -> None:
@@ -215,6 +217,13 @@ def evaluate_store(url: str, args, queue) -> None:
                "sample": len(sample)})
 
 
+def frame_floor(url: str, queue) -> None:
+    """Child process: the frame's floor, the same rows read by one SELECT into numpy (bench_store's)."""
+    from bench_store import frame_child
+
+    frame_child(url, "floor", queue)
+
+
 def in_child(target, *args) -> dict:
     """Run ``target(*args, queue)`` in a fresh process; what it put on the queue."""
     ctx = mp.get_context("spawn")
@@ -240,14 +249,17 @@ def store_backed(backend: str, args, tmp: Path) -> None:
     try:
         build = in_child(build_store, url, args)["build"]
         r = in_child(evaluate_store, url, args)
+        floor = in_child(frame_floor, url)
     finally:
         if name:
             pg_database(name, False)
     total, naive_total = r["frame"] + r["evaluate"], r["naive_frame"] + r["naive_eval"]
     print(f"\n[{backend}] {r['rows']:,} rows imported in {build:.1f} s (not part of the figures below)")
-    print(f"  observation_frame      {r['frame']:7.2f} s")
+    print(f"  observation_frame      {r['frame']:7.2f} s  ratio {r['frame'] / floor['seconds']:.2f}× floor")
+    print(f"  floor: SELECT → numpy  {floor['seconds']:7.2f} s  peak RSS {floor['peak_mb']:.0f} MB (fresh process; "
+          "one SELECT of the same rows, fetchall, one array per column)")
     print(f"  evaluate               {r['evaluate']:7.2f} s  ({r['findings']:,} findings)")
-    print(f"  frame + evaluate       {total:7.2f} s  peak RSS {r['rss']:.0f} MB (fresh process), "
+    print(f"  frame + evaluate       {total:7.2f} s  peak RSS {r['rss']:.0f} MB (fresh process, its own), "
           f"traced peak {r['traced'] / 2**20:.0f} MiB")
     print(f"  naive (extrapolated)   {naive_total:7.1f} s  = rows fetched one by one into dicts "
           f"{r['naive_frame']:.1f} s ({r['baseline_rows']:,} rows measured) + per-region loop "

@@ -12,9 +12,12 @@ uniquely named database on 127.0.0.1:5432, dropped afterwards):
 - ``--dry-run`` of the first file on a fresh store.
 
 Each figure is printed with its ratio to the floor. ``--profile`` prints the top of a cProfile of the
-first import instead of the comparison.
+first import instead of the comparison. ``--memory`` prints instead the peak resident memory of one
+import (SQLite, every row new) in a fresh process, of the file and of one with 10× the counties:
+a streamed import holds a batch of rows, so the peak should barely grow with the file.
 
     .venv/bin/python bench/bench_import.py [--counties 1100 --indicators 12 --years 6] [--backends sqlite,postgresql]
+    .venv/bin/python bench/bench_import.py --memory
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ import argparse
 import cProfile
 import csv
 import pstats
+import resource
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -149,6 +154,46 @@ def run_backend(backend: str, args, tmp: Path, files: dict[str, Path], regions: 
             pg_database(name, False)
 
 
+def peak_memory(args, tmp: Path) -> None:
+    """Peak RSS of one import in a fresh process: the file of ``--counties`` and one of 10× as many."""
+    print("\n[peak memory: one import into SQLite, every row new, in a fresh process]")
+    for scale in (1, 10):
+        counties = args.counties * scale
+        path = tmp / f"observations-{scale}x.csv"
+        rows = write_csv(path, county_names(counties), args.indicators, args.years, 0.0)
+        done = subprocess.run([sys.executable, __file__, "--rss-of", str(path), "--counties", str(counties),
+                               "--indicators", str(args.indicators), "--years", str(args.years)],
+                              capture_output=True, text=True)
+        if done.returncode:
+            print(f"  {scale:>2}× file  {rows:>9,} rows: refused ({done.stderr.strip().splitlines()[-1][:160]})")
+            continue
+        before, peak = (int(n) for n in done.stdout.split())
+        print(f"  {scale:>2}× file  {rows:>9,} rows {path.stat().st_size / 1024 / 1024:7.1f} MB   "
+              f"peak RSS {peak / 1024:7.1f} MB   (before the import {before / 1024:6.1f} MB, "
+              f"import adds {(peak - before) / 1024:6.1f} MB)")
+
+
+def rss_of(args, path: Path) -> None:
+    """In a fresh process: the peak RSS (KB) after the store is set up, and after the file is imported."""
+    from planwatch.observe import import_file
+
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        store = fresh_store(f"sqlite:///{Path(tmp_dir) / 'rss.db'}", args.indicators, region_tree(args.counties))
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        import_file(store, path)
+        print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        store.dispose()
+
+
+def region_tree(counties: int) -> list[tuple]:
+    # The province and its cities take the first rows of the region tree: counties are what is left.
+    return region_rows(counties + 1 + int((counties + 1) ** 0.5))
+
+
+def county_names(counties: int) -> list[str]:
+    return [name for name, _parent, level in region_tree(counties) if level == "county"][:counties]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counties", type=int, default=1100)
@@ -156,12 +201,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=6)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--profile", action="store_true", help="profile the first import instead")
+    parser.add_argument("--memory", action="store_true", help="peak memory of the file and of one 10× larger instead")
+    parser.add_argument("--rss-of", type=Path, help=argparse.SUPPRESS)  # the fresh process of --memory
     args = parser.parse_args(argv)
-    # The province and its cities take the first rows of the region tree: counties are what is left.
-    regions = region_rows(args.counties + 1 + int((args.counties + 1) ** 0.5))
-    counties = [name for name, _parent, level in regions if level == "county"][:args.counties]
+    if args.rss_of:
+        rss_of(args, args.rss_of)
+        return 0
+    regions = region_tree(args.counties)
+    counties = county_names(args.counties)
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
+        if args.memory:
+            peak_memory(args, tmp)
+            return 0
         files = {"first": tmp / "observations.csv", "revised": tmp / "observations-revised.csv"}
         rows = write_csv(files["first"], counties, args.indicators, args.years, 0.0)
         write_csv(files["revised"], counties, args.indicators, args.years, 0.25)

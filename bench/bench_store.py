@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import resource
 import sqlite3
 import sys
 import tempfile
@@ -24,18 +23,19 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import pg_database  # noqa: E402 - bench/ is put on the path just above
-
+from synthetic import pg_database
 
 
 def peak_mb() -> float:
-    """Peak resident memory of this process so far, MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process so far, MB: the kernel's high-water mark of this process image
+    (VmHWM), which starts afresh in a spawned child (ru_maxrss is carried over fork and exec on Linux)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
 
 
 def naive_insert_rate(url: str, rows: int) -> float:
     """Seconds per row for ORM add + commit per row (batch of 1), on a fresh store."""
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from sqlalchemy.orm import Session, registry
 
@@ -48,7 +48,7 @@ def naive_insert_rate(url: str, rows: int) -> float:
     reg.map_imperatively(Obs, schema.observations)
     store = open_store(url)
     store.init()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     start = time.perf_counter()
     with Session(store.engine) as session:
         for n in range(rows):

@@ -73,7 +73,7 @@ def synthetic_records(plan: Plan, regions: list[str], years: list[int], seed: in
                 values = rng.normal(start, 1.0, n_regions)
             else:
                 values = drift * max(0, year - BASE_YEAR) + rng.normal(0, 0.5, n_regions)
-            for region, value in zip(regions, np.round(values, 4).tolist()):
+            for region, value in zip(regions, np.round(values, 4).tolist(), strict=True):
                 row += 1
                 batch.append({"indicator": ind.id, "region": region, "year": year, "kind": obs_kind, "value": value,
                               "bound": None, "text": None, "unit": unit, "source": "合成数据", "note": None,

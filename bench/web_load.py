@@ -76,8 +76,11 @@ def jiaxing_store(url: str, out_dir: Path) -> None:
 
 
 def national_store(url: str, regions: int) -> None:
-    """A synthetic national-scale store (regions × 40 indicators × 11 years)."""
-    build_synthetic_store(url, regions=regions).dispose()
+    """A synthetic national-scale store (regions × 40 indicators × 11 years), in public mode as the demo's
+    (the clients do not log in: without it every page answered a redirect to /login)."""
+    store = build_synthetic_store(url, regions=regions)
+    store.change_settings({"public": True})
+    store.dispose()
 
 
 @contextmanager

@@ -410,3 +410,20 @@ def test_tasks_list_and_import_a_supervision_table(jiaxing_store, tmp_path):
     records = {r["id"]: r for r in json.loads(ok(cli("tasks", "--json", "--db", db)).out)}
     assert records["box5.1"]["state_label"] == "按计划推进" and records["box5.1"]["as_of"] == "2025-06-30"
     assert records["box5.8"]["state"] == "done" and records["box5.2"]["state_label"] == "未填报"
+
+
+def test_import_progress_follows_the_reading_then_pulses_while_the_store_finishes():
+    from planwatch.cli.store_cmd import ImportProgress
+
+    progress = ImportProgress()
+    progress.SHOW_AFTER_SECONDS = 0.0
+    seen = []
+    with progress:
+        for stage, done, total in [("读取", 0, 1), ("读取", 1, 1), ("检查", 1_048_576, 4_194_304),
+                                   ("检查", 4_194_304, 4_194_304), ("写入", 0, 1), ("写入", 1, 1)]:
+            progress(stage, done, total)
+            assert progress.bar is not None
+            task = progress.bar.tasks[0]
+            seen.append((task.description, task.completed, task.total))
+    assert seen == [("判断文件编码", 0, 1), ("判断文件编码", 1, 1), ("读取并检查数据行", 1_048_576, 4_194_304),
+                    ("读取并检查数据行", 4_194_304, 4_194_304), ("写入数据库", 0, None), ("写入数据库", 1, 1)]

@@ -518,6 +518,7 @@ def test_limits_can_be_set_by_the_caller(hand_store, tmp_path):
 
     path = tmp_path / "five.csv"
     path.write_bytes(csv_bytes(*(f"1,嘉兴市,{2020 + n},{6000 + n},亿元,u{n}," for n in range(5))))
+    # A CSV is streamed: its bounds are the csv_* ones (a table held whole keeps rows, cells, file_bytes).
     with pytest.raises(DataImportError, match="第 5 行：文件超过上限 4 行"):
-        import_file(hand_store, path, limits=ReadLimits(rows=4))
-    assert import_file(hand_store, path, limits=ReadLimits(rows=6)).inserted == 5
+        import_file(hand_store, path, limits=ReadLimits(csv_rows=4))
+    assert import_file(hand_store, path, limits=ReadLimits(rows=4, csv_rows=6)).inserted == 5

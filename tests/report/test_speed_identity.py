@@ -5,13 +5,24 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from planwatch.errors import PlanwatchError
 from planwatch.report import ReportInputs, build_reports
-from planwatch.report.charts import IndicatorCanvas, build_charts, chart_style, indicator_figure, render_png
+from planwatch.report.charts import (
+    Charts,
+    IndicatorCanvas,
+    build_charts,
+    chart_style,
+    charts_drawn,
+    indicator_figure,
+    render_png,
+    render_svg,
+)
 from planwatch.report.context import context_from_store
 
 
@@ -92,3 +103,69 @@ def test_png_has_the_pixels_matplotlib_saves(jiaxing_context):
     assert ours_image.mode == "RGB" and ours_image.size == saved_image.size == (960, 510)
     assert ours_image.info["dpi"] == saved_image.info["dpi"]  # 5906 pixels a metre, 150 dpi
     assert np.array_equal(np.asarray(ours_image), np.asarray(saved_image.convert("RGB")))
+
+
+def _lifted(row, scale: float, name: str):
+    """``row`` with its values times ``scale`` and indicator name ``name``."""
+    chart = row.chart
+    scaled = replace(
+        chart, actual=tuple(replace(p, value=p.value * scale) for p in chart.actual),
+        planned=tuple((y, v * scale) for y, v in chart.planned),
+        target=None if chart.target is None else (chart.target[0], chart.target[1] * scale),
+        projection=tuple((y, v * scale) for y, v in chart.projection))
+    finding = row.finding.model_copy(update={
+        "indicator": name, "expected": None if row.finding.expected is None else row.finding.expected * scale})
+    return replace(row, chart=scaled, view=replace(row.view, finding=finding))
+
+
+def test_the_title_is_placed_as_matplotlib_places_it(jiaxing_context):
+    """The canvas puts the title at the top of the axes without matplotlib's placement; a chart whose y axis
+    shows an offset ('1e6') is drawn with it, lifting a long title clear of the offset as before."""
+    row = next(r for r in jiaxing_context.rows if r.chart_key and r.chart.actual and not r.chart.target_is_rate)
+    lifted = _lifted(row, 1e6, "地区生产总值（按常住人口计算的人均值，以当年价格计算并按可比价格折算）")
+    with chart_style():
+        placing = IndicatorCanvas(title_at_top=False)  # matplotlib's own placement, as every chart had before
+        expected = {}
+        for name, r in (("plain", row), ("lifted", lifted)):
+            fig = placing.draw(r, 2024)
+            expected[name] = (render_png(fig), render_svg(fig), fig.axes[0].title.get_position()[1])
+        canvas = IndicatorCanvas()
+        drawn = {}
+        for name, r in (("plain", row), ("lifted", lifted)):
+            fig = canvas.draw(r, 2024)
+            drawn[name] = (render_png(fig), render_svg(fig), fig.axes[0].title.get_position()[1])
+    assert expected["plain"][2] == 1.0 and expected["lifted"][2] > 1.0  # the offset lifts the long title
+    assert drawn == expected
+
+
+def test_writers_taking_charts_as_the_workers_draw_them_write_the_same_files(jiaxing_context, tmp_path, monkeypatch):
+    """With worker processes the writers run while the charts are drawn (Excel first, then Word and HTML taking
+    each chart when its batch arrives); the files are those of one process drawing all charts first."""
+    monkeypatch.setenv("PLANWATCH_REPORT_WORKERS", "1")
+    serial = build_reports(jiaxing_context, "annual", 2024, tmp_path / "serial")
+    monkeypatch.setenv("PLANWATCH_REPORT_WORKERS", "2")
+    with charts_drawn(jiaxing_context) as charts:
+        n_indicators = sum(1 for r in jiaxing_context.rows if r.chart_key)
+        assert isinstance(charts, Charts) and n_indicators > 24 and len(charts) == 2 + n_indicators
+        keys = list(charts)
+        assert keys[:2] == ["status", "category"] and all(key in charts for key in keys)  # known before drawn
+        assert "no-such-chart" not in charts and charts.get("no-such-chart") is None
+        assert charts[keys[-1]].png and charts[keys[-1]].svg
+    parallel = build_reports(jiaxing_context, "annual", 2024, tmp_path / "parallel")
+    assert [p.name for p in parallel] == [p.name for p in serial]
+    for a, b in zip(serial, parallel, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_a_failed_writer_stops_the_workers_and_leaves_no_files(jiaxing_context, tmp_path, monkeypatch):
+    from planwatch.report import WRITERS
+
+    def broken(ctx, charts, path):
+        path.write_bytes(b"partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setenv("PLANWATCH_REPORT_WORKERS", "2")
+    monkeypatch.setitem(WRITERS, "xlsx", broken)  # written first, while the workers draw
+    with pytest.raises(PlanwatchError, match="写入报告失败"):
+        build_reports(jiaxing_context, "annual", 2024, tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -1,11 +1,15 @@
-"""observation_frame read in chunks into column arrays: the same frame whatever the chunk, shared strings."""
+"""observation_frame: the current rows read by the backend's columnar path (SQLite through Arrow, PostgreSQL
+through COPY), the same frame on both, whatever the types SQLite kept."""
 
 from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from planwatch.model import Observation
 from planwatch.store import observations as obs_db
+from planwatch.store import open_store
 
 
 def _fill(store) -> None:
@@ -17,28 +21,69 @@ def _fill(store) -> None:
                             Observation(indicator="T2-9", region="海宁市", year=2024, text="增长9.3%", kind="text")])
 
 
-def test_the_frame_is_the_current_rows_whatever_the_chunk(hand_store, monkeypatch):
+def _rows(frame: pd.DataFrame) -> list[tuple]:
+    return sorted(tuple(None if isinstance(v, float) and math.isnan(v) else v for v in r)
+                  for r in frame.itertuples(index=False))
+
+
+def test_the_frame_is_the_current_rows(hand_store):
     _fill(hand_store)
-    whole = hand_store.observation_frame()
-    monkeypatch.setattr(obs_db, "FRAME_CHUNK", 2)
-    chunked = hand_store.observation_frame()
-    rows = sorted(tuple(None if isinstance(v, float) and math.isnan(v) else v for v in r)
-                  for r in chunked.itertuples(index=False))
-    assert rows == sorted(tuple(None if isinstance(v, float) and math.isnan(v) else v for v in r)
-                          for r in whole.itertuples(index=False))
+    frame = hand_store.observation_frame()
+    rows = _rows(frame)
     assert len(rows) == 10
     assert ("T2-1", "嘉兴市", 2021, 9.5, None, None, "level", "亿元", "年鉴", None, "final") in rows
+    assert ("T2-1", "南湖区", 2022, 3022.0, None, None, "level", "亿元", "公报", None, None) in rows
     assert ("T2-9", "海宁市", 2024, None, None, "增长9.3%", "text", None, None, None, None) in rows
-    assert [str(chunked[c].dtype) for c in ("year", "value", "region")] == ["int64", "float64", "str"]  # pandas infers
-
-
-def test_each_distinct_text_is_one_shared_object(hand_store, monkeypatch):
-    _fill(hand_store)
-    monkeypatch.setattr(obs_db, "FRAME_CHUNK", 3)
-    frame = hand_store.observation_frame()
-    assert len({id(v) for v in frame["indicator"]}) == 2
-    assert len({id(v) for v in frame["region"]}) == 3
+    assert [str(frame[c].dtype) for c in ("year", "value", "region")] == ["int64", "float64", "str"]
     assert frame.loc[frame["kind"] == "text", "value"].isna().all()
+    assert _rows(hand_store.observation_frame(max_year=2021)) == [r for r in rows if r[2] <= 2021]
+    key = hand_store.plans()[0].key
+    assert _rows(hand_store.observation_frame(key)) == rows  # the plan's indicators: T2-1 and T2-9 are its
+
+
+def test_texts_are_arrow_columns_not_an_object_per_cell(hand_store):
+    _fill(hand_store)
+    frame = hand_store.observation_frame()
+    assert isinstance(frame["region"].array, pd.arrays.ArrowStringArray)
+    assert isinstance(frame["source"].array, pd.arrays.ArrowStringArray)
+
+
+def test_a_text_after_many_empty_rows_is_read(hand_store):
+    """The Arrow driver types a column by the rows it has seen: a note after thousands of empty ones still reads."""
+    hand_store.add_observations([Observation(indicator="T2-1", region="嘉兴市", year=1000 + n, value=float(n))
+                                 for n in range(3000)])
+    hand_store.add_observations([Observation(indicator="T2-1", region="海宁市", year=2021, value=1.5, note="初步核算",
+                                             bound=">")])
+    frame = hand_store.observation_frame()
+    assert len(frame) == 3001
+    last = frame[frame["region"] == "海宁市"].iloc[0]
+    assert (last["note"], last["bound"], last["value"]) == ("初步核算", ">", 1.5)
+    assert frame["note"].isna().sum() == 3000
+
+
+def test_a_value_sqlite_kept_as_text_is_no_value(tmp_path, hand_plan):
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    store.init()
+    store.load_plan(hand_plan, source="hand")
+    _fill(store)
+    with store.begin() as conn:  # a REAL column keeps a text that does not read as a number
+        conn.exec_driver_sql("UPDATE observations SET value = '约1000' WHERE region = '南湖区' AND year = 2020")
+    frame = store.observation_frame()
+    store.dispose()
+    values = frame.loc[frame["region"] == "南湖区"].sort_values("year")["value"].tolist()
+    assert math.isnan(values[0]) and values[1:] == [3021.0, 3022.0]
+
+
+def test_an_in_memory_store_gives_the_same_frame(hand_plan, tmp_path):
+    frames = []
+    for url in ("sqlite://", f"sqlite:///{tmp_path / 'store.db'}"):
+        store = open_store(url)
+        store.init()
+        store.load_plan(hand_plan, source="hand")
+        _fill(store)
+        frames.append(_rows(store.observation_frame()))
+        store.dispose()
+    assert frames[0] == frames[1] and len(frames[0]) == 10
 
 
 def test_an_empty_store_gives_an_empty_frame_of_the_columns(hand_store):

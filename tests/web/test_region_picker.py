@@ -1,5 +1,6 @@
 """The region picker at scale (issue 12): with many regions the pages carry a search box fed by
-/api/regions?q=… instead of a <select> of every region; with few, the <select> stays.
+/api/regions?q=… instead of a <select> of every region, the server resolves the text typed in it (without
+JavaScript too) and the pages link the region's parent and children; with few, the <select> stays.
 
 The store is the real SQLite sample store (conftest.py) plus 3,000 regions, as a national store has.
 """
@@ -7,14 +8,16 @@ The store is the real SQLite sample store (conftest.py) plus 3,000 regions, as a
 from __future__ import annotations
 
 import re
+from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
 
 from planwatch.model import Observation
 from planwatch.store import open_store
-from planwatch.web import WebSettings, create_app
-from planwatch.web import context as web_context
+from planwatch.web import WebSettings, create_app, region_choice
+from planwatch.web.region_choice import REGION_LINKS_MAX, RegionSearch, region_search
 
 from .conftest import NANHU, REGION, fill_store, free_port, running
 from .test_hardening import inline_parts
@@ -69,11 +72,13 @@ def test_many_regions_get_a_search_box_not_a_select(big_client, client):
         assert re.search(r'<input type="search" name="region" value="嘉兴市" list="region-choices"', html)
         assert "测试县0100" not in html and "测试县2999" not in html
         # 5 years + 3 methods + 8 suggestions; the page is barely bigger than the 2-region one
-        assert _option_count(html) == 5 + 3 + web_context.REGION_SUGGESTIONS
-        assert len(html.encode()) < 20_000
+        assert _option_count(html) == 5 + 3 + region_choice.REGION_SUGGESTIONS
+        assert len(html.encode()) < 30_000
         assert inline_parts(html).blocked == []  # the picker's script is static/regions.js, under the CSP
         assert '<script src="/static/regions.js" defer></script>' in html
-    assert len(big_client.get("/?year=2024").text.encode()) - len(small.encode()) < 1_000
+    # the page is the 2-region one plus the search box and the links to 嘉兴市's first children
+    family = re.search(r'<nav class="region-tree".*?</nav>', big_client.get("/?year=2024").text, re.S).group(0)
+    assert len(big_client.get("/?year=2024").text.encode()) - len(small.encode()) - len(family.encode()) < 1_000
     datalist = re.search(r'<datalist id="region-choices">(.*?)</datalist>', big_client.get("/?year=2024").text,
                          re.S).group(1)
     # the plan's own region, then the region tree in its order (children by name)
@@ -84,12 +89,13 @@ def test_few_regions_keep_the_select(client, big_client, monkeypatch):
     html = client.get("/?year=2024").text
     assert '<select name="region">' in html and 'type="search"' not in html
     assert re.findall(r"<option(?: selected)?>([^<]+)</option>", html) == [REGION, NANHU]
+    assert "region-tree" not in html  # the <select> offers the parent and children already
     # up to the threshold itself the <select> stays
-    monkeypatch.setattr(web_context, "REGION_SELECT_MAX", REGION_COUNT)
+    monkeypatch.setattr(region_choice, "REGION_SELECT_MAX", REGION_COUNT)
     html = big_client.get("/?year=2023").text
     assert '<select name="region">' in html and 'type="search"' not in html
     assert _option_count(html) == 5 + 3 + REGION_COUNT
-    monkeypatch.setattr(web_context, "REGION_SELECT_MAX", REGION_COUNT - 1)
+    monkeypatch.setattr(region_choice, "REGION_SELECT_MAX", REGION_COUNT - 1)
     assert 'type="search"' in big_client.get("/?year=2022").text
 
 
@@ -104,13 +110,6 @@ def test_a_typed_region_shows_its_findings(big_client):
     assert re.search(rf'<tr[^>]*data-indicator="T2-1"[^>]*data-status="{gdp["status"]}"', r.text)
     page = big_client.get(f"/indicators/T2-1?year=2024&region={HAIYAN}")
     assert page.status_code == 200 and "1050.2" in page.text
-
-
-def test_an_unknown_typed_region_is_refused_clearly(big_client):
-    r = big_client.get("/", params={"year": 2024, "region": "海盐"})
-    assert r.status_code == 400
-    assert "未知地区：海盐（可选：嘉兴市、南湖区" in r.text
-    assert len(r.text.encode()) < 20_000  # the 3,006 names are not all listed
 
 
 # ---------------------------------------------------------------- the API filter
@@ -152,10 +151,114 @@ def test_regions_api_refuses_bad_limits(big_client):
 
 def test_region_matches_is_case_insensitive():
     names = ["Beijing", "Nanjing", "嘉兴市", "abc"]
-    assert web_context.region_matches(names, "jing") == ["Beijing", "Nanjing"]
-    assert web_context.region_matches(names, "NAN") == ["Nanjing"]
-    assert web_context.region_matches(names, "b", own="嘉兴市") == ["Beijing", "abc"]
-    assert web_context.region_matches(names, None, own="abc") == ["abc", "Beijing", "Nanjing", "嘉兴市"]
+    assert region_choice.region_matches(names, "jing") == ["Beijing", "Nanjing"]
+    assert region_choice.region_matches(names, "NAN") == ["Nanjing"]
+    assert region_choice.region_matches(names, "b", own="嘉兴市") == ["Beijing", "abc"]
+    assert region_choice.region_matches(names, None, own="abc") == ["abc", "Beijing", "Nanjing", "嘉兴市"]
+
+
+# ---------------------------------------------------------------- the search without JavaScript
+
+
+def _links(html: str, cls: str) -> list[tuple[str, str]]:
+    """(href, text) of the links inside the element of class ``cls``."""
+    block = re.search(rf'class="{cls}"[^>]*>(.*?)</(?:ul|nav)>', html, re.S)
+    assert block is not None, cls
+    return [(unescape(h), t) for h, t in re.findall(r'<a href="([^"]+)">([^<]+)</a>', block.group(1))]
+
+
+def _query(region: str, year: int = 2024, **extra) -> str:
+    return "?" + urlencode({"year": year, "region": region, "method": "elapsed_time", **extra})
+
+
+def test_a_name_typed_whole_or_in_part_goes_to_its_region(big_client):
+    for typed in ("海盐", " 海盐县 ", "盐县"):
+        r = big_client.get("/", params={"year": 2024, "region": typed}, follow_redirects=False)
+        assert r.status_code == 303, typed
+        assert r.headers["location"] == "/" + _query(HAIYAN)
+    r = big_client.get("/indicators/T2-1", params={"region": "海盐", "year": 2023}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/indicators/T2-1" + _query(HAIYAN, 2023)
+    page = big_client.get("/", params={"year": 2024, "region": "海盐"})
+    assert page.status_code == 200 and f"{HAIYAN} · 2024年主要指标完成情况" in page.text
+
+
+def test_a_part_several_regions_share_lists_them_as_links(big_client):
+    r = big_client.get("/", params={"year": 2024, "region": "海"})
+    assert r.status_code == 200
+    assert "名称包含“海”的地区共 2 个，请选择：" in r.text
+    assert _links(r.text, "region-matches") == [(_query("海宁市"), "海宁市"), (_query(HAIYAN), HAIYAN)]
+    assert "<span class=\"attr\">（嘉兴市）</span>" in r.text  # each match with the region above it
+    # the box keeps the text as typed; no <select> of regions, no findings of any region
+    assert re.search(r'<input type="search" name="region" value="海" list="region-choices"', r.text)
+    assert 'id="indicator-table"' not in r.text
+    assert f'<a href="/api/regions?q=%E6%B5%B7&amp;limit={REGION_LINKS_MAX}">JSON</a>' in r.text
+    # the links are relative (a query only): on an indicator page they stay on the indicator
+    r = big_client.get("/indicators/T2-1", params={"year": 2024, "region": "海"})
+    assert _links(r.text, "region-matches") == [(_query("海宁市"), "海宁市"), (_query(HAIYAN), HAIYAN)]
+
+
+def test_a_part_many_regions_share_lists_the_first_ones(big_client):
+    r = big_client.get("/", params={"year": 2024, "region": "测试县"})
+    assert r.status_code == 200
+    assert (f"名称包含“测试县”的地区共 3000 个，下面列出前 {REGION_LINKS_MAX} 个；请输入更完整的名称缩小范围"
+            in r.text)
+    assert [t for _, t in _links(r.text, "region-matches")] == [f"测试县{i:04d}" for i in range(REGION_LINKS_MAX)]
+    assert len(r.content) < 30_000
+
+
+def test_a_name_no_region_has_is_said_so_with_a_place_to_start(big_client):
+    r = big_client.get("/", params={"year": 2024, "region": "火星"})
+    assert r.status_code == 200
+    assert "没有名称包含“火星”的地区。请检查输入的名称，或从下列地区中选择：" in r.text
+    # the plan's own region and the regions below it, in the tree's order
+    names = [t for _, t in _links(r.text, "region-matches")]
+    assert names[:4] == [REGION, NANHU, "嘉善县", "测试县0000"] and len(names) == REGION_LINKS_MAX
+    # a long text is quoted cut, never echoed whole
+    r = big_client.get("/", params={"region": "长" * 5000})
+    assert r.status_code == 200 and "没有名称包含“" + "长" * 100 + "…”的地区" in r.text
+    assert "长" * 101 not in r.text
+
+
+def test_the_search_is_the_pages_not_the_apis(big_client):
+    # the JSON twins refuse an unknown region as before
+    r = big_client.get("/api/findings", params={"year": 2024, "region": "海盐"})
+    assert r.status_code == 400 and r.json()["error"].startswith("未知地区：海盐（可选：嘉兴市、南湖区、")
+    # an unknown indicator, year or method is refused before any region is searched for
+    assert big_client.get("/indicators/NOPE", params={"region": "海"}).status_code == 404
+    assert big_client.get("/", params={"region": "海", "year": 1990}).status_code == 400
+    assert big_client.get("/", params={"region": "海", "method": "nope"}).status_code == 400
+
+
+def test_few_regions_refuse_an_unknown_name_as_before(client):
+    r = client.get("/", params={"year": 2024, "region": "海"})
+    assert r.status_code == 400 and "未知地区：海（可选：嘉兴市、南湖区）" in r.text
+
+
+# ---------------------------------------------------------------- the region's parent and children
+
+
+def test_a_region_page_links_its_parent_and_children(big_client):
+    html = big_client.get("/", params={"year": 2024, "region": "海宁市"}).text
+    assert _links(html, "region-tree") == [(_query(REGION), REGION), (_query("盐官镇"), "盐官镇")]
+    assert "上级地区：" in html and "下级地区（1 个）：" in html
+    html = big_client.get("/indicators/T2-1", params={"year": 2024, "region": "盐官镇"}).text
+    assert _links(html, "region-tree") == [(_query("海宁市"), "海宁市")]
+    assert "下级地区（" not in html
+    # the plan's own region: no parent; its 3,004 children, the first REGION_LINKS_MAX listed
+    html = big_client.get("/", params={"year": 2024}).text
+    assert f"下级地区（3004 个，列出前 {REGION_LINKS_MAX} 个，其余请在上方查找）：" in html
+    links = _links(html, "region-tree")
+    assert links[:3] == [(_query(NANHU), NANHU), (_query("嘉善县"), "嘉善县"),
+                         (_query("测试县0000"), "测试县0000")]
+    assert len(links) == REGION_LINKS_MAX and "上级地区：" not in html
+
+
+def test_region_search_finds_exact_names_first():
+    names = [REGION, "海宁市", HAIYAN, "海盐县城"]
+    assert region_search(names, HAIYAN, REGION) == RegionSearch(HAIYAN, [HAIYAN])
+    assert region_search(names, " 海盐 ", REGION).matches == [HAIYAN, "海盐县城"]
+    assert region_search(names, "  ", REGION).matches == []
+    assert region_search(names, "宁", REGION).only == "海宁市"
 
 
 # ---------------------------------------------------------------- in the browser
@@ -195,7 +298,7 @@ def test_typing_part_of_a_name_offers_it_and_choosing_it_loads_its_page(big_serv
             # a half-typed name submits nothing: the page still shows 嘉兴市
             assert page.locator("p.lead").inner_text().startswith(f"{REGION} · 2024年")
 
-            # Enter takes the first name offered for the text and loads its page
+            # Enter submits the text as typed: the server goes to the one region it names
             box.press("Enter")
             page.wait_for_url(re.compile(r".*region=%E6%B5%B7%E7%9B%90%E5%8E%BF.*"), timeout=15000)
             assert page.locator("p.lead").inner_text().startswith(f"{HAIYAN} · 2024年")
@@ -217,3 +320,34 @@ def test_typing_part_of_a_name_offers_it_and_choosing_it_loads_its_page(big_serv
         finally:
             browser.close()
     assert console == []
+
+
+@pytest.mark.browser
+def test_without_javascript_the_search_lists_matches_and_their_links_load(big_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_context(java_script_enabled=False, viewport={"width": 1200, "height": 900}).new_page()
+            page.goto(big_server + "/indicators/T2-1?year=2024")
+            box = page.locator("input[name=region]")
+            box.fill("海")
+            box.press("Enter")  # the form's own GET: no script suggests or swaps anything
+            page.wait_for_url(re.compile(r".*/indicators/T2-1\?year=2024&region=%E6%B5%B7&method=elapsed_time$"))
+            assert page.locator("section p.lead").inner_text() == "名称包含“海”的地区共 2 个，请选择："
+            assert page.locator("ul.region-matches a").all_inner_texts() == ["海宁市", HAIYAN]
+            page.locator("ul.region-matches a", has_text=HAIYAN).click()
+            page.wait_for_url(re.compile(r".*region=%E6%B5%B7%E7%9B%90%E5%8E%BF.*"))
+            assert page.locator("input[name=region]").input_value() == HAIYAN
+            assert page.locator("td.num", has_text="1050.2").count() >= 1
+            # the region's parent, one click away; a part of one name goes straight to it
+            page.locator("nav.region-tree a", has_text=REGION).click()
+            page.wait_for_url(re.compile(r".*region=%E5%98%89%E5%85%B4%E5%B8%82.*"))
+            box = page.locator("input[name=region]")
+            box.fill("官镇")
+            box.press("Enter")
+            page.wait_for_url(re.compile(r".*region=%E7%9B%90%E5%AE%98%E9%95%87.*"))
+            assert page.locator("nav.region-tree").inner_text() == "上级地区：海宁市"
+        finally:
+            browser.close()

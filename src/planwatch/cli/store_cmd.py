@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from planwatch.errors import DataImportError, InputError, StoreError
@@ -162,7 +162,11 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="观测数据 CSV 或 X
 
 
 class ImportProgress:
-    """A progress bar (on stderr) for an import that has run a while: a small file finishes before it shows."""
+    """A progress bar (on stderr) for an import that has run a while: a small file finishes before it shows.
+
+    The file is checked as it is read, and the bar follows the reading (the share of a CSV's bytes or of
+    an XLSX's rows), with the time left; at the end the store finishes the write (no share to show).
+    """
 
     SHOW_AFTER_SECONDS = 2.0
 
@@ -185,15 +189,21 @@ class ImportProgress:
         if self.bar is None:
             if self.clock() - self.started < self.SHOW_AFTER_SECONDS:
                 return
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                                TimeRemainingColumn(elapsed_when_finished=True), console=Console(stderr=True),
+                                transient=True)
             self.bar.start()
             self.task = self.bar.add_task(stage, total=total)
         assert self.task is not None, "the task is added with the bar"
-        self.bar.update(self.task, description=STAGE_LABELS.get(stage, stage), completed=done, total=total)
+        label = STAGE_LABELS.get(stage, stage)
+        if stage == "写入" and done < total:  # the write after the last batch has no steps: the bar pulses
+            self.bar.remove_task(self.task)
+            self.task = self.bar.add_task(label, total=None)
+            return
+        self.bar.update(self.task, description=label, completed=done, total=total)
 
 
-STAGE_LABELS = {"读取": "读取文件", "检查": "检查数据行", "写入": "写入数据库"}
+STAGE_LABELS = {"读取": "判断文件编码", "检查": "读取并检查数据行", "写入": "写入数据库"}
 
 
 # Problems listed on the terminal; the rest are counted, and --problems FILE writes them all.

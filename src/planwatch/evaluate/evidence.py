@@ -46,17 +46,25 @@ def observation_frame(observations: ObservationsLike) -> pd.DataFrame:
     return frame
 
 
-def _kind_codes(kinds: np.ndarray) -> np.ndarray:
-    """Kinds as plain codes ('level'), whether stored as strings or enum members, 'level' when missing
-    (mapped once per distinct value)."""
+def _kind_codes(kinds: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Kinds at ``rows`` as plain codes ('level'), whether stored as strings or enum members, 'level' when
+    missing (mapped once per distinct value)."""
     codes, distinct = pd.factorize(kinds)
     mapped = [str(k.value) if hasattr(k, "value") else str(k) for k in distinct]
-    return np.array([*mapped, "level"], dtype=object)[codes]  # code -1 (missing) picks the last
+    return np.array([*mapped, "level"], dtype=object)[codes[rows]]  # code -1 (missing) picks the last
 
 
-def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """One column as an object array (cheap for string and object columns)."""
-    return frame[name].to_numpy(dtype=object)
+def _objects(values: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """The values at ``rows`` as an object array, None where missing, each distinct value made a Python object
+    once: a text column of the store's frame is Arrow-backed, where a Python string per cell is most of the cost."""
+    codes, distinct = pd.factorize(values)
+    return np.array([*distinct, None], dtype=object)[codes[rows]]  # code -1 (missing) picks the last
+
+
+def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Each value's position in ``index``, -1 where it is not there (looked up once per distinct value)."""
+    codes, distinct = pd.factorize(values)
+    return np.append(index.get_indexer(distinct), -1)[codes]
 
 
 USED = ["indicator", "region", "year", "value", "bound", "text", "kind", "source"]
@@ -86,12 +94,6 @@ class Rows:
                              "kind": self.kind, "bound": self.bound, "text": self.text, "source": self.source})
 
 
-def _nullable(values) -> np.ndarray:
-    arr = np.asarray(values, dtype=object)
-    # numpy's stubs don't admit None as a where() branch; numpy itself broadcasts it into the object array.
-    return np.where(pd.isna(arr), None, arr)  # type: ignore[call-overload]
-
-
 def is_none(values: np.ndarray) -> np.ndarray:
     """Elementwise ``is None`` over an object array, as a boolean array."""
     # numpy's stubs don't admit None as a ufunc operand; numpy itself compares elementwise.
@@ -103,26 +105,27 @@ def prepare(frame: pd.DataFrame, year: int, regions: pd.Index, indicators: set[s
 
     Regions become integer positions in ``regions`` once, so every later step is array work.
     """
-    keep = frame["year"].to_numpy() <= year
+    all_codes, all_names = pd.factorize(frame["indicator"])
+    keep = (frame["year"].to_numpy() <= year) & (all_codes >= 0)  # a row without an indicator is no one's
     if indicators is not None:
         keep &= frame["indicator"].isin(indicators).to_numpy()
     # Row positions are chosen and ordered first, so each column is gathered once, in its final order.
     rows = np.flatnonzero(keep)
-    # pandas accepts any array-like target; pandas-stubs narrows the parameter to Index.
-    rc = regions.get_indexer(_column(frame, "region")[rows])  # type: ignore[arg-type]
+    rc = _positions(frame["region"], regions)[rows]
     inside = rc >= 0
     if not inside.all():
         rows, rc = rows[inside], rc[inside]
-    ind_codes, ind_names = pd.factorize(_column(frame, "indicator")[rows])
+    ind_codes, seen = pd.factorize(all_codes[rows])  # numbered in order of appearance among the rows
+    ind_names = all_names[seen]
     years = frame["year"].to_numpy(dtype=np.int64)[rows]
     order = np.lexsort((years, ind_codes))
     rows, rc, years, sorted_codes = rows[order], rc[order], years[order], ind_codes[order]
     bounds = np.searchsorted(sorted_codes, np.arange(len(ind_names) + 1))
-    kinds = _kind_codes(_column(frame, "kind")[rows])
+    kinds = _kind_codes(frame["kind"], rows)
     values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)[rows]
-    bound_col, text_col = _nullable(_column(frame, "bound")[rows]), _nullable(_column(frame, "text")[rows])
-    source_col = _nullable(_column(frame, "source")[rows])
-    vintage_col = _nullable(_column(frame, "vintage")[rows]) if "vintage" in frame.columns else None
+    bound_col, text_col = _objects(frame["bound"], rows), _objects(frame["text"], rows)
+    source_col = _objects(frame["source"], rows)
+    vintage_col = _objects(frame["vintage"], rows) if "vintage" in frame.columns else None
     derived_col = frame["derived"].fillna(False).to_numpy(dtype=bool)[rows] if "derived" in frame.columns else None
     out = {}
     for i, name in enumerate(ind_names):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
+from typing import cast
 
 from pydantic import BaseModel, Field
 
@@ -15,11 +20,22 @@ from planwatch.store import CLI_ACTOR, Store, audit
 from planwatch.store.regions import region_names
 from planwatch.store.series_matches import links as series_links
 
-from .layout import header_problems, is_wide, single_columns, stray_cells
+from .duplicates import Repeats
+from .layout import (
+    Cells,
+    header_problems,
+    is_wide,
+    long_cells,
+    may_have_stray_cells,
+    row_cells,
+    single_columns,
+    stray_cells,
+    wide_cells,
+)
 from .limits import DEFAULT_LIMITS, ReadLimits
-from .rows import Checked, Context, check_rows
+from .rows import Checked, Context, RowResult, check_row, check_rows, plain_records
 from .subjects import Subjects
-from .tables import Problem, Table, read_table
+from .tables import Batch, Problem, Table, TableStream, file_chunks, stream_table
 
 # A value longer than this is shown by its start and length (the message itself is never cut).
 SHOWN_VALUE_CHARS = 60
@@ -73,10 +89,12 @@ def _problem(p: Problem) -> ImportProblem:
     return ImportProblem(row=p.row, column=p.column, value=p.value, message=p.message)
 
 
-# What import_file tells a progress display: the stage ('读取', '检查', '写入'), done and total steps.
+# A file this large is imported with the heap before it left out of the collector's passes (_untraced_heap).
+UNTRACED_HEAP_BYTES = 1024 * 1024
+
+# What import_file tells a progress display: the stage ('读取', '检查', '写入'), done and total steps
+# ('检查' counts the bytes of a CSV, the rows of an XLSX, as they are read).
 Progress = Callable[[str, int, int], None]
-# Rows checked between two progress calls.
-PROGRESS_ROWS = 5_000
 
 
 def import_file(store: Store, path: str | Path, *, dry_run: bool = False, declare: list[Series] | None = None,
@@ -85,6 +103,8 @@ def import_file(store: Store, path: str | Path, *, dry_run: bool = False, declar
                 progress: Progress | None = None, actor: str = CLI_ACTOR) -> ImportReport:
     """Import a CSV/XLSX of observations (long or wide form); DataImportError lists every problem.
 
+    A CSV is streamed: its rows are read, checked and handed to the store a batch at a time, in one
+    transaction that a problem anywhere rolls back (the whole file is still checked, to list every problem).
     ``encoding`` forces the text encoding of a CSV; ``limits`` bounds what a file may hold;
     ``progress`` is called as the file is read, checked and written (the CLI draws a bar with it);
     ``actor`` is who the audit log names for an import that changed anything.
@@ -92,24 +112,43 @@ def import_file(store: Store, path: str | Path, *, dry_run: bool = False, declar
     path = Path(path)
     tell = progress or _silent
     tell("读取", 0, 1)
-    table = read_table(path, sheet=sheet, encoding=encoding, limits=limits)
-    tell("读取", 1, 1)
-    wide = is_wide(table.header)
-    header = [_problem(p) for p in header_problems(table.header)] + ([] if wide else _missing_columns(table.header))
-    if header:  # without these columns no row can be read: report the header alone
-        raise DataImportError(_summary(header), file=str(path), problems=header)
-    if not table.rows and not table.problems:
-        raise DataImportError(f"没有可导入的数据：文件只有表头，没有数据行（{_blank_rows(table.skipped)}未写入任何数据）",
-                              file=str(path))
-    report = ImportReport(file=str(path), layout="wide" if wide else "long", encoding=table.encoding,
-                          dry_run=dry_run, rows_read=len(table.rows) + len(table.problems), skipped=table.skipped)
-    problems = sorted((_problem(p) for p in table.problems + stray_cells(table, wide)), key=lambda p: p.row or 0)
-    plan = store.plan(plan_key)
+    with _untraced_heap(path), stream_table(path, sheet=sheet, encoding=encoding, limits=limits) as table:
+        tell("读取", 1, 1)
+        wide = is_wide(table.header)
+        header = [_problem(p) for p in header_problems(table.header)] + ([] if wide else _missing_columns(table.header))
+        if header:  # without these columns no row can be read: report the header alone
+            raise DataImportError(_summary(header), file=str(path), problems=header)
+        report = ImportReport(file=str(path), layout="wide" if wide else "long", encoding=table.encoding,
+                              dry_run=dry_run)
+        plan = store.plan(plan_key)
+        reread = functools.partial(stream_table, path, sheet=sheet, encoding=encoding, limits=limits)
+        try:
+            return _import(store, path, plan, table, report, reread, dry_run=dry_run, declare=declare,
+                           region_default=region_default, tell=tell, plan_key=plan_key, actor=actor)
+        except _DryRun as done:
+            return done.report
+
+
+@contextmanager
+def _untraced_heap(path: Path) -> Iterator[None]:
+    """For a large file, the objects alive before the import are left out of the garbage collector's
+    passes while it runs.
+
+    A file allocates a list per row and a dict per record; every so many allocations the collector makes
+    a full pass, and each would trace every module and object the process holds (timed: a third of the
+    time spent reading a CSV of 80,000 rows). The import's own objects are still collected. The garbage
+    is collected first (one full pass): frozen, it would outlive the import, a dropped connection pool
+    with it.
+    """
+    if not path.is_file() or path.stat().st_size < UNTRACED_HEAP_BYTES:
+        yield
+        return
+    gc.collect()
+    gc.freeze()
     try:
-        return _import(store, path, plan, table, report, problems, dry_run=dry_run, declare=declare,
-                       region_default=region_default, tell=tell, plan_key=plan_key, actor=actor)
-    except _DryRun as done:
-        return done.report
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _silent(_stage: str, _done: int, _total: int) -> None:
@@ -123,9 +162,10 @@ class _DryRun(Exception):
         self.report = report
 
 
-def _import(store: Store, path: Path, plan, table: Table, report: ImportReport, problems: list[ImportProblem], *,
-            dry_run: bool, declare: list[Series] | None, region_default: str | None, tell: Progress,
-            plan_key: str | None, actor: str) -> ImportReport:
+def _import(store: Store, path: Path, plan, table: TableStream, report: ImportReport,
+            reread: Callable[[], TableStream], *, dry_run: bool, declare: list[Series] | None,
+            region_default: str | None, tell: Progress, plan_key: str | None, actor: str) -> ImportReport:
+    sha256 = _sha256(path)
     with store.begin() as conn:
         declared = _series(store, conn, plan, declare)
         # Several plans: names resolve across them into series (planwatch.store.series_matches).
@@ -133,20 +173,14 @@ def _import(store: Store, path: Path, plan, table: Table, report: ImportReport, 
         first_year, last_year = subjects.year_range(_first_year(plan), plan.meta.period_end)
         ctx = Context(plan=plan, subjects=subjects, regions=region_names(conn),
                       region_default=region_default, first_year=first_year, last_year=last_year)
-        columns = None if report.layout == "wide" else single_columns(table.header)
-        records = _records(check_rows(table, columns, ctx), report, problems, len(table.rows), tell)
-        if problems:
-            problems.sort(key=lambda p: p.row or 0)
-            raise DataImportError(_summary(problems), file=str(path), problems=problems)
-        if not records:
-            raise DataImportError(f"没有可导入的数据：{report.rows_read} 个数据行都既没有数值也没有备注（未写入任何数据）",
-                                  file=str(path))
-        report.per_indicator = dict(Counter(r["indicator"] for r in records))
         if declare and not dry_run:
             store._declare(conn, declare)
-        tell("写入", 0, 1)
-        written = store.write_observations(conn, records, file_name=path.name, sha256=_sha256(path))
+        reading = _Reading(path, table, report, ctx, tell, reread)
+        # The store consumes the records as they are checked; a problem anywhere raises from the
+        # generator at the end of the file, inside the transaction, so nothing is written.
+        written = store.write_observations(conn, reading.records(), file_name=path.name, sha256=sha256)
         tell("写入", 1, 1)
+        report.per_indicator = dict(reading.per_indicator)
         report.inserted, report.revised, report.unchanged = (written.count(s) for s in ("inserted", "revised",
                                                                                           "unchanged"))
         if dry_run:
@@ -158,38 +192,112 @@ def _import(store: Store, path: Path, plan, table: Table, report: ImportReport, 
     return report
 
 
-def _records(checked: Iterable[Checked], report: ImportReport, problems: list[ImportProblem], rows: int,
-             tell: Progress) -> list[dict]:
-    """The records of the checked values; their problems, notes and rows without a value go to the report."""
-    records = []
-    first_seen: dict[tuple, int] = {}
-    last_row = values = 0
-    for row, value_text, value_column, rec, result in checked:
-        values += 1
-        if row != last_row and row % PROGRESS_ROWS == 0:
-            tell("检查", row, rows)
-        last_row = row
-        if result is not None:
-            problems += [_problem(p) for p in result.problems]
-            report.notes += [_problem(p) for p in result.notes]
-            if result.no_value and rec is not None:
-                report.no_value.append(ImportProblem(row=row, column=value_column, value="",
-                                                     message=f"无数值，按备注记为文字：{rec['text']}"))
-            if rec is None:
-                if not result.problems:
-                    report.skipped += 1
-                continue
-        assert rec is not None, "a row check_row did not look at is a plain record"
-        dup = (rec["indicator"], rec["region"], rec["year"], rec["value"], rec["bound"], rec["text"], rec["source"])
-        if dup in first_seen:
-            problems.append(ImportProblem(row=row, column=None, value=value_text,
-                                          message=f"与第 {first_seen[dup]} 行重复（同一指标、地区、年份、数值与来源）"))
-            continue
-        first_seen[dup] = row
-        records.append(rec)
-    tell("检查", rows, rows)
-    report.values = values
-    return records
+class _Reading:
+    """The records of a table, checked batch by batch; problems, notes, counts and repeats gathered on the way."""
+
+    def __init__(self, path: Path, table: TableStream, report: ImportReport, ctx: Context, tell: Progress,
+                 reread: Callable[[], TableStream]):
+        self.path, self.table, self.report, self.ctx, self.tell, self.reread = path, table, report, ctx, tell, reread
+        self.wide = report.layout == "wide"
+        self.columns = None if self.wide else single_columns(table.header)
+        self.plain = plain_records(self.columns, ctx) if self.columns else None
+        self.problems = [_problem(p) for p in table.problems]
+        self.per_indicator: Counter[str] = Counter()
+        self.repeats = Repeats()
+        self.records_read = 0
+
+    def records(self) -> Iterator[dict]:
+        """Every record, in file order; DataImportError after the last batch if any row has a problem.
+        Once a problem is found no more records are handed on, but every row is still checked."""
+        table, report = self.table, self.report
+        for batch in table.batches:
+            report.rows_read += len(batch.rows) + len(batch.problems)
+            report.skipped += batch.skipped
+            self.problems += map(_problem, batch.problems)
+            if may_have_stray_cells(table.header, batch.rows, self.wide):
+                self.problems += map(_problem, stray_cells(Table(table.header, batch.numbered()), self.wide))
+            records = self._checked(batch)
+            self.repeats.add(records)
+            self.per_indicator.update(map(itemgetter("indicator"), records))
+            self.records_read += len(records)
+            self.tell("检查", table.progress(), table.size)
+            if not self.problems:
+                yield from records
+        self._refuse_repeats()
+        if self.problems:
+            self.problems.sort(key=lambda p: p.row or 0)
+            raise DataImportError(_summary(self.problems), file=str(self.path), problems=self.problems)
+        if not report.rows_read:
+            raise DataImportError(f"没有可导入的数据：文件只有表头，没有数据行（{_blank_rows(report.skipped)}未写入任何数据）",
+                                  file=str(self.path))
+        if not self.records_read:
+            raise DataImportError(f"没有可导入的数据：{report.rows_read} 个数据行都既没有数值也没有备注（未写入任何数据）",
+                                  file=str(self.path))
+        self.tell("写入", 0, 1)
+
+    def _checked(self, batch: Batch) -> list[dict]:
+        """The batch's records."""
+        if self.plain is None:  # wide form, or a field in two columns: value by value
+            return self._each(check_rows(Table(self.table.header, batch.numbered()), self.ctx))
+        plain = self.plain(batch.numbers, batch.rows)
+        self.report.values += len(plain)
+        if None not in plain:  # every row plain: the records as they are
+            return cast(list[dict], plain)
+        records = []
+        for n, cells, record in zip(batch.numbers, batch.rows, plain, strict=True):
+            if record is None:
+                record = self._explained(row_cells(self.table.header, n, cells))
+            if record is not None:
+                records.append(record)
+        return records
+
+    def _each(self, checked: Iterable[Checked]) -> list[dict]:
+        records = []
+        for n, _value_text, value_column, record, result in checked:
+            self.report.values += 1
+            if result is not None:
+                record = self._said(result, n, value_column)
+            if record is not None:
+                records.append(record)
+        return records
+
+    def _explained(self, cells: Cells) -> dict | None:
+        return self._said(check_row(cells, self.ctx), cells.row, cells.column("value"))
+
+    def _said(self, result: RowResult, row: int, value_column: str) -> dict | None:
+        """The record of a row check_row looked at; its problems, notes and a missing value go to the report."""
+        self.problems += map(_problem, result.problems)
+        self.report.notes += map(_problem, result.notes)
+        if result.no_value and result.record is not None:
+            self.report.no_value.append(ImportProblem(row=row, column=value_column, value="",
+                                                      message=f"无数值，按备注记为文字：{result.record['text']}"))
+        if result.record is None and not result.problems:
+            self.report.skipped += 1
+        return result.record
+
+    def _refuse_repeats(self) -> None:
+        """A problem for each value that repeats an earlier one; the value as its cell says it (read again:
+        the cells of a large file are not kept)."""
+        found = self.repeats.found()
+        if not found:
+            return
+        wanted = {row for row, _year, _first in found}
+        rows: dict[int, list[Cells]] = {}
+        with self.reread() as again:
+            for batch in again.batches:
+                for n, cells in batch.numbered():
+                    if n in wanted:
+                        one = Table(self.table.header, [(n, cells)])
+                        rows[n] = wide_cells(one) if self.wide else long_cells(one)
+        self.problems += [ImportProblem(row=row, column=None, value=_value_text(rows.get(row, []), year, self.wide),
+                                        message=f"与第 {first} 行重复（同一指标、地区、年份、数值与来源）")
+                          for row, year, first in found]
+
+
+def _value_text(values: list[Cells], year: int, wide: bool) -> str | None:
+    """The value cell of a row's value of the year (a wide row holds one per year column)."""
+    found = next((c for c in values if not wide or c.get("year") == str(year)), None)
+    return found.get("value") if found else None
 
 
 def _missing_columns(header: list[str]) -> list[ImportProblem]:
@@ -221,7 +329,10 @@ def _first_year(plan) -> int | None:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for chunk in file_chunks(path):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _blank_rows(skipped: int) -> str:

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Set
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .tables import Problem, Table
 
@@ -122,6 +123,14 @@ def stray_cells(table: Table, wide: bool) -> list[Problem]:
     return out
 
 
+def may_have_stray_cells(header: list[str], rows: list[list[str]], wide: bool) -> bool:
+    """Whether some row of a batch is longer than the header or has text under a column without a name
+    (then stray_cells looks row by row); map, max and any run in C."""
+    if max(map(len, rows), default=0) > len(header):
+        return True
+    return any(any(map(itemgetter(i), rows)) for i, h in enumerate(header) if not h and not (wide and i == 0))
+
+
 def _cells(n: int, cells: list[str], mapping: dict[str, list[int]], header: list[str],
            extras: list[tuple[int, str]]) -> Cells:
     """The cells of one row: each field's first non-empty column, and every non-empty column of a shared field."""
@@ -144,10 +153,10 @@ def long_cells(table: Table) -> list[Cells]:
     return [_cells(n, cells, mapping, table.header, extras) for n, cells in table.rows]
 
 
-def row_cells(table: Table, n: int, cells: list[str]) -> Cells:
+def row_cells(header: list[str], n: int, cells: list[str]) -> Cells:
     """The Cells of one row of a long-form table (for the few rows checked one by one)."""
-    mapping, extras = classify_columns(table.header)
-    return _cells(n, cells, mapping, table.header, extras)
+    mapping, extras = classify_columns(header)
+    return _cells(n, cells, mapping, header, extras)
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,16 @@ A file over a bound is refused before it is read whole (a spreadsheet "bomb" —
 unpacks to gigabytes, or a used range reaching XFD1048576 — must not exhaust memory). The
 defaults are generous for statistical tables (the Jiaxing data are 74 rows); a caller that needs
 more passes its own :class:`ReadLimits`.
+
+A table held whole in memory (any XLSX, a CSV read by :func:`.tables.read_table`) is bounded by
+``file_bytes``, ``rows`` and ``cells``. A CSV that ``planwatch import`` streams holds one batch of
+rows at a time, so its bounds (``csv_*``) are those of a national platform (every county, indicator
+and year of a plan in one file); the bounds of one line and one cell are the same for both.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MIB = 1024 * 1024
 
@@ -24,6 +29,12 @@ MAX_ZIP_MEMBERS = 10_000
 """Members of an XLSX zip archive."""
 MAX_ROWS = 100_000
 """Rows of a table, the header included."""
+MAX_CSV_FILE_BYTES = 4 * 1024 * MIB
+"""Size of a CSV file that is streamed (read batch by batch, never whole)."""
+MAX_CSV_ROWS = 10_000_000
+"""Rows of a streamed CSV, the header included (3,000 counties × 100 indicators × 30 years is 9 million)."""
+MAX_CSV_CELLS = 200_000_000
+"""Cells of a streamed CSV (its rows × a dozen or so columns)."""
 MAX_COLUMNS = 256
 """Columns of a table (Excel 2003's bound; a yearbook table has a few dozen)."""
 MAX_CELLS = 2_000_000
@@ -59,6 +70,13 @@ class ReadLimits:
     line_chars: int = MAX_LINE_CHARS
     row_elements: int = MAX_ROW_ELEMENTS
     other_sheet_elements: int = MAX_OTHER_SHEET_ELEMENTS
+    csv_file_bytes: int = MAX_CSV_FILE_BYTES
+    csv_rows: int = MAX_CSV_ROWS
+    csv_cells: int = MAX_CSV_CELLS
+
+    def streamed(self) -> ReadLimits:
+        """The bounds of a streamed CSV: its own size, rows and cells; the same line and cell bounds."""
+        return replace(self, file_bytes=self.csv_file_bytes, rows=self.csv_rows, cells=self.csv_cells)
 
 
 DEFAULT_LIMITS = ReadLimits()

@@ -6,8 +6,11 @@ import functools
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import add, itemgetter
+from typing import cast
 
 from planwatch.model import ObservationKind, Plan
 from planwatch.numbers import UnitError
@@ -15,7 +18,7 @@ from planwatch.numbers import convert as convert_units
 from planwatch.vintages import UNSPECIFIED, vintage_named_in, vintage_rank
 
 from .cells import Reading, is_qualitative_unit, normalise, read_cell
-from .layout import FIELD_LABELS, Cells, Columns, is_wide, long_cells, row_cells, wide_cells
+from .layout import FIELD_LABELS, Cells, Columns, is_wide, long_cells, wide_cells
 from .subjects import Subject, Subjects, unit_key
 from .tables import Problem, Table
 
@@ -292,33 +295,31 @@ PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.A
 Checked = tuple[int, str, str, dict | None, RowResult | None]
 
 
-def check_rows(table: Table, columns: Columns | None, ctx: Context) -> Iterator[Checked]:
-    """Check every value of a table: a long-form row of plain cells from the cached verdicts of its columns,
-    any other row (and every wide-form value) by check_row."""
-    if columns is None:
-        for cells in wide_cells(table) if is_wide(table.header) else long_cells(table):
-            yield cells.row, cells.get("value"), cells.column("value"), *_checked(check_row(cells, ctx))
-        return
-    value_column, value_at = columns.names["value"], columns.index["value"]
-    plain_record = plain_reader(columns, ctx)
-    for n, row in table.rows:
-        record = plain_record(n, row)
-        if record is None:  # something to say about this row: check_row says it
-            cells = row_cells(table, n, row)
-            yield n, cells.get("value"), value_column, *_checked(check_row(cells, ctx))
-        else:
-            yield n, row[value_at], value_column, record, None
+def check_rows(table: Table, ctx: Context) -> Iterator[Checked]:
+    """Check every value of a table one by one with check_row: the wide form, or a long form with a field
+    in two columns (a long form of single columns goes through plain_records)."""
+    for cells in wide_cells(table) if is_wide(table.header) else long_cells(table):
+        yield cells.row, cells.get("value"), cells.column("value"), *_checked(check_row(cells, ctx))
 
 
 def _checked(result: RowResult) -> tuple[dict | None, RowResult]:
     return result.record, result
 
 
-def plain_reader(columns: Columns, ctx: Context) -> Callable[[int, list[str]], dict | None]:
-    """A function giving the record check_row would build for a row of plain cells, or None when the row
-    needs check_row: a problem, a note, a text value, a kind cell, a number that is not a plain decimal.
+# The characters of a plain decimal number: a column of such cells that float() all reads is all PLAIN_NUMBER.
+PLAIN_CHARACTERS = re.compile(r"[0-9eE.+-]*", re.ASCII)
+BLANK_IS_NONE = {"": None}
+SEPARATOR = "\x1f"  # between two cell texts in a key (a control character: a CSV holding one is refused)
 
-    It runs once per row of a large file, so the columns' positions and the verdicts are held in locals.
+
+def plain_records(columns: Columns, ctx: Context) -> Callable[[Sequence[int], list[list[str]]], list[dict | None]]:
+    """A function giving, for a batch of rows (and their numbers), the record check_row would build for
+    each row of plain cells, and None for a row that needs check_row: a problem, a note, a text value,
+    a kind cell, a number that is not a plain decimal.
+
+    It works a column at a time: each distinct indicator, region, year and unit of the batch is judged
+    once (and remembered across batches), the value column is read by float() in C, and the records
+    are assembled by zip and dict; Python runs per row only for a batch that has such a row.
     """
     at = {name: columns.index.get(name, -1) for name in FIELD_LABELS}
     i_ind, i_reg, i_year, i_val, i_unit, i_src, i_note, i_vint, i_kind = (
@@ -326,43 +327,123 @@ def plain_reader(columns: Columns, ctx: Context) -> Callable[[int, list[str]], d
     extras = columns.extras
     verdicts: dict[str, dict[str, object]] = {"indicator": {}, "region": {}, "year": {}}
     judges = {"indicator": subject_verdict, "region": region_verdict, "year": year_verdict}
-    rules: dict[tuple[str, str | None], ValueRule] = {}
+    rules: dict[str, ValueRule | None] = {}  # by the indicator cell's text (it names one subject) and the unit
+    vintages: dict[tuple[str, str | None], tuple[str | None, int]] = {}
 
-    def verdict(name: str, text: str):
+    def judged(name: str, texts: list[str]) -> tuple[list, bool]:
+        """The verdict's value of each cell, and whether none of them is a problem (judged per distinct text)."""
         known = verdicts[name]
-        if text not in known:
+        distinct = set(texts)
+        for text in distinct.difference(known):
             known[text] = ctx.memo(name, text, lambda t: judges[name](t, ctx)).value
-        return known[text]
+        return list(map(known.__getitem__, texts)), all(known[t] is not None for t in distinct)
 
-    def read(n: int, row: list[str]) -> dict | None:
-        raw = row[i_val]
-        if (i_kind >= 0 and row[i_kind]) or not PLAIN_NUMBER.fullmatch(raw):
-            return None
-        subject = verdict("indicator", row[i_ind])
-        region = verdict("region", row[i_reg] if i_reg >= 0 else "")
-        year = verdict("year", row[i_year])
-        value = float(raw)
-        if subject is None or region is None or year is None or not math.isfinite(value):
+    def rule_of(indicator: str, unit: str | None) -> ValueRule | None:
+        subject = verdicts["indicator"][indicator]
+        if subject is None:
             return None
         assert isinstance(subject, Subject)
-        unit = (row[i_unit] or None) if i_unit >= 0 else None
-        rule = rules.get((row[i_ind], unit))  # the indicator cell's text names one subject
-        if rule is None:  # a local dict: hashing the Subject (a dataclass) for every row costs more
-            rule = rules[(row[i_ind], unit)] = cached_rule(subject, unit, None)
-        if rule.problem or rule.note:
-            return None
-        if rule.convert_from is not None:
-            converted = converted_value(value, rule)
-            if converted is None:
-                return None
-            value = converted
-        note = (row[i_note] or None) if i_note >= 0 else None
-        vintage = (row[i_vint] if i_vint >= 0 else "") or (vintage_named_in(note) if note else None)
-        extra = {h: row[i] for i, h in extras if row[i]} if extras else None
-        return {"indicator": subject.id, "region": region, "year": year, "value": value, "bound": None,
-                "text": None, "unit": rule.unit, "kind": rule.kind,
-                "source": (row[i_src] or None) if i_src >= 0 else None, "note": note, "vintage": vintage,
-                "vintage_rank": vintage_rank(vintage) if vintage else UNSPECIFIED,
-                "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None, "row_no": n}
+        found = cached_rule(subject, unit, None)
+        return None if found.problem or found.note else found
+
+    def vintage_of(pair: tuple[str, str | None]) -> tuple[str | None, int]:
+        cell, note = pair
+        vintage = cell or (vintage_named_in(note) if note else None)
+        return vintage, vintage_rank(vintage) if vintage else UNSPECIFIED
+
+    def read(numbers: Sequence[int], rows: list[list[str]]) -> list[dict | None]:
+        n = len(rows)
+
+        def column(i: int) -> list[str]:
+            return list(map(itemgetter(i), rows)) if i >= 0 else [""] * n
+
+        def or_none(i: int) -> list[str | None]:
+            cells = column(i)
+            return list(map(BLANK_IS_NONE.get, cells, cells))
+
+        indicators = column(i_ind)
+        subjects, known_subjects = judged("indicator", indicators)
+        regions, known_regions = judged("region", column(i_reg))
+        years, known_years = judged("year", column(i_year))
+        values = _plain_numbers(column(i_val))
+        units = column(i_unit)
+        distinct_pairs = set(zip(indicators, units, strict=True))
+        if any(SEPARATOR in text for pair in distinct_pairs for text in pair):
+            return [None] * n  # such a row is not plain: check_row looks at each
+        for indicator, unit in distinct_pairs:
+            rules.setdefault(indicator + SEPARATOR + unit, rule_of(indicator, unit or None))
+        # A row's rule is found by its indicator and unit texts joined: a string per row, no tuple to trace.
+        keys = list(map(add, indicators, map(add, repeat(SEPARATOR), units)))
+        row_rules = list(map(rules.__getitem__, keys))
+        batch_rules = {key: rules[key] for key in (indicator + SEPARATOR + unit for indicator, unit in distinct_pairs)}
+        kinds = column(i_kind) if i_kind >= 0 else None
+        keep: list[bool] | None = None  # None: every row is plain
+        if not (known_subjects and known_regions and known_years and None not in values
+                and all(map(math.isfinite, cast(list[float], values))) and None not in batch_rules.values()
+                and not (kinds and any(kinds))):
+            keep = [s is not None and r is not None and y is not None and v is not None and math.isfinite(v)
+                    and rule is not None and not (kinds and kinds[k])
+                    for k, (s, r, y, v, rule) in enumerate(zip(subjects, regions, years, values, row_rules, strict=True))]
+        if any(rule is not None and rule.convert_from for rule in batch_rules.values()):
+            values = [converted_value(v, rule) if rule is not None and rule.convert_from and v is not None
+                      and math.isfinite(v) else v for v, rule in zip(values, row_rules, strict=True)]
+            if None in values:  # overflow after conversion: check_row says so
+                keep = [(keep is None or keep[k]) and v is not None for k, v in enumerate(values)]
+        notes = or_none(i_note)
+        found_vintages: Iterable[str | None]
+        ranks: Iterable[int]
+        if i_vint >= 0 or any(notes):
+            vintage_pairs = list(zip(column(i_vint), notes, strict=True))
+            for pair in set(vintage_pairs).difference(vintages):
+                vintages[pair] = vintage_of(pair)
+            found_vintages, ranks = zip(*map(vintages.__getitem__, vintage_pairs), strict=True)
+        else:
+            found_vintages, ranks = repeat(None), repeat(UNSPECIFIED)
+        id_of = {text: _subject_id(verdicts["indicator"][text]) for text in set(indicators)}
+        fields = (map(id_of.__getitem__, indicators), regions, years, values,
+                  map({key: _unit_of(rule) for key, rule in batch_rules.items()}.__getitem__, keys),
+                  map({key: _kind_of(rule) for key, rule in batch_rules.items()}.__getitem__, keys),
+                  or_none(i_src), notes, found_vintages, ranks, _extras(rows, extras), numbers)
+        # A dict display is the quickest way to build a dict per row (timed against dict(zip(...)) and copies).
+        records: list[dict | None] = [
+            {"indicator": ind, "region": reg, "year": year, "value": value, "bound": None, "text": None, "unit": unit,
+             "kind": kind, "source": source, "note": note, "vintage": vintage, "vintage_rank": rank, "extra": extra,
+             "row_no": row}
+            for ind, reg, year, value, unit, kind, source, note, vintage, rank, extra, row
+            in zip(*fields, strict=False)]  # the vintages and extras may repeat a constant: the row numbers end it
+        if keep is not None:
+            records = [rec if k else None for rec, k in zip(records, keep, strict=True)]
+        return records
 
     return read
+
+
+def _subject_id(subject: object) -> str | None:
+    return subject.id if isinstance(subject, Subject) else None
+
+
+def _plain_numbers(cells: list[str]) -> list[float | None]:
+    """Each cell's number when it is a plain decimal (PLAIN_NUMBER), else None; the whole column by
+    float() in C when its characters are all of such numbers."""
+    if PLAIN_CHARACTERS.fullmatch("".join(cells)):
+        try:
+            return list(map(float, cells))
+        except ValueError:  # a blank cell, or '1-2': each is looked at
+            pass
+    return [float(c) if PLAIN_NUMBER.fullmatch(c) else None for c in cells]
+
+
+def _unit_of(rule: ValueRule | None) -> str | None:
+    return rule.unit if rule is not None else None
+
+
+def _kind_of(rule: ValueRule | None) -> str | None:
+    return rule.kind if rule is not None else None
+
+
+def _extras(rows: list[list[str]], extras: list[tuple[int, str]]) -> Iterable[str | None]:
+    """The JSON of each row's non-empty extra columns (None without)."""
+    if not extras:
+        return repeat(None)
+    return [json.dumps(found, ensure_ascii=False, sort_keys=True) if (found := {h: row[i] for i, h in extras if row[i]})
+            else None for row in rows]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from planwatch.errors import InputError, PlanwatchError
 from planwatch.model import Assessment, Observation, Plan, TargetAdjustment
 from planwatch.store import Store
 
-from .charts import Chart, build_charts
+from .charts import Chart, charts_drawn
 from .context import KIND_LABELS, ReportContext, build_context, context_from_store
 from .docx import write_docx
 from .html import write_html
@@ -27,13 +27,14 @@ __all__ = ["FORMATS", "KIND_LABELS", "WRITERS", "ReportContext", "ReportInputs",
            "checked_formats", "checked_kind", "context_from_store", "report_path", "write_report_files"]
 
 # The report formats: a new one is a writer (context, charts, path) added here.
-Writer = Callable[[ReportContext, dict[str, Chart], Path], Path]
+Writer = Callable[[ReportContext, Mapping[str, Chart], Path], Path]
 WRITERS: dict[str, Writer] = {
     "docx": write_docx,
     "html": write_html,
     "xlsx": lambda ctx, charts, path: write_xlsx(ctx, path),
 }
 FORMATS = tuple(WRITERS)
+CHARTED = ("docx", "html")  # formats showing charts: PNG in Word, SVG in HTML
 
 
 @dataclass(frozen=True)
@@ -91,22 +92,22 @@ def write_report_files(ctx: ReportContext, out_dir: Path, formats: Iterable[str]
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise PlanwatchError(f"无法创建输出目录 {out_dir}：{exc.strerror}") from exc
-    charts = build_charts(ctx, svg="html" in chosen, png="docx" in chosen) if {"html", "docx"} & set(chosen) else {}
-    staged: list[tuple[Path, Path]] = []
+    finals = [report_path(ctx, out_dir, fmt) for fmt in chosen]
+    parts = {fmt: final.with_name(final.name + ".part") for fmt, final in zip(chosen, finals, strict=True)}
     try:
-        for fmt in chosen:
-            final = report_path(ctx, out_dir, fmt)
-            staged.append((final.with_name(final.name + ".part"), final))
-            WRITERS[fmt](ctx, charts, staged[-1][0])
+        with charts_drawn(ctx, svg="html" in chosen, png="docx" in chosen) as charts:
+            # Formats without charts first: they are written while worker processes draw the charts.
+            for fmt in sorted(chosen, key=lambda f: f in CHARTED):
+                WRITERS[fmt](ctx, charts, parts[fmt])
     except BaseException as exc:
-        for part, _ in staged:
+        for part in parts.values():
             part.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise PlanwatchError(f"写入报告失败：{exc}") from exc
         raise
-    for part, final in staged:
+    for part, final in zip(parts.values(), finals, strict=True):
         os.replace(part, final)
-    return [final for _, final in staged]
+    return finals
 
 
 def build_reports(

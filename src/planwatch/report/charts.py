@@ -13,8 +13,8 @@ import os
 import struct
 import threading
 import zlib
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import cast
@@ -29,7 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, Locator, MaxNLocator
 
 from planwatch.figures import fmt_number
 from planwatch.presentation import ChartSeries
@@ -90,7 +90,7 @@ class IndicatorCanvas:
     drawn before it (tests/report/test_speed_identity.py), so batches may run in any process.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, title_at_top: bool = True) -> None:
         self.figure = Figure(figsize=INDICATOR_SIZE, dpi=PNG_DPI)
         FigureCanvasAgg(self.figure)  # kept: its renderer caches text sizes across charts
         ax = self.axes = self.figure.add_subplot()
@@ -104,8 +104,17 @@ class IndicatorCanvas:
         self.bounds: list[Annotation] = []
         ax.set_xlabel("年份")
         _integer_ticks(ax.xaxis)
+        self._locators: list[tuple[Axis, Locator]] = [(axis, axis.get_major_locator()) for axis in (ax.xaxis, ax.yaxis)]
         ax.grid(axis="y", color="#E0E0E0", linewidth=0.6)
         self.figure.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.28)
+        # matplotlib places a title by laying out the y axis once more in every render (a tenth of the
+        # time), to lift it above an offset ('1e6', '+5e3') shown at the top of the y axis. Without an
+        # offset the title stays at the top, so it is put there; a chart with one is drawn by a canvas
+        # that keeps matplotlib's placement (made when first needed).
+        self.title_at_top = title_at_top
+        if title_at_top:
+            ax.set_title("", y=1.0)
+        self._placing_title: IndicatorCanvas | None = None
 
     def draw(self, row: IndicatorRow, report_year: int) -> Figure:
         """The figure showing ``row``: actual values by year, the planned path, the target, the projection."""
@@ -123,9 +132,27 @@ class IndicatorCanvas:
         no = f"{f.no}. " if f.no else ""
         ax.set_title(f"{no}{f.indicator}（{row.cells['status']}）", fontsize=10)
         ax.set_ylabel(chart.unit or "数值")
+        for axis, locator in self._locators:
+            axis.set_major_locator(locator)  # limits are set with matplotlib's locators, as always
         self._set_limits(chart)
+        self._fix_ticks()
         self._set_legend()
+        if self.title_at_top and self._y_offset():
+            self._placing_title = self._placing_title or IndicatorCanvas(title_at_top=False)
+            return self._placing_title.draw(row, report_year)
         return self.figure
+
+    def _fix_ticks(self) -> None:
+        """The ticks matplotlib's locators choose for these limits, chosen once: a render asks for them eight times."""
+        for axis, locator in self._locators:
+            axis.set_major_locator(FixedLocator(locator()))
+
+    def _y_offset(self) -> bool:
+        """Whether the y axis shows an offset or a power of ten above its ticks (computed as the draw does)."""
+        axis = self.axes.yaxis
+        formatter = axis.get_major_formatter()
+        formatter.format_ticks(axis.get_majorticklocs().tolist())
+        return bool(formatter.get_offset())
 
     @staticmethod
     def _set_line(line: Line2D, points: Sequence[tuple[int, float]], colour: str | None = None) -> None:
@@ -253,20 +280,21 @@ def png_bytes(rgb: np.ndarray, dpi: int) -> bytes:
     thin lines, text) that compresses smaller than PIL's adaptive filters and three times faster.
     """
     height, width, _ = rgb.shape
-    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row starts with its filter type, 0 (none)
-    rows[:, 1:] = rgb.reshape(height, -1)
+    rows = np.empty((height, 1 + 3 * width), np.uint8)
+    rows[:, 0] = 0  # each row starts with its filter type, 0 (none)
+    rows[:, 1:].reshape(height, width, 3)[...] = rgb  # one copy, straight from the canvas (a view, no reshape copy)
     per_metre = round(dpi / 0.0254)
     return b"".join([
         b"\x89PNG\r\n\x1a\n",
         _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),  # 8-bit RGB
         _png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-        _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), PNG_COMPRESSION)),
+        _png_chunk(b"IDAT", zlib.compress(rows.data, PNG_COMPRESSION)),
         _png_chunk(b"IEND", b""),
     ])
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
 
 
 @contextmanager
@@ -291,7 +319,7 @@ def _render_rows(job: tuple[Sequence[IndicatorRow], int, bool, bool]) -> list[Ch
     rows, year, svg, png = job
     with chart_style():
         canvas = IndicatorCanvas()
-        # Only rows with a chart key reach here (build_charts filters them).
+        # Only rows with a chart key reach here (charts_drawn filters them).
         return [_render(r.chart_key or "", r.finding.indicator, canvas.draw(r, year), svg, png) for r in rows]
 
 
@@ -306,21 +334,73 @@ def chart_workers(n_charts: int) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def build_charts(ctx: ReportContext, *, svg: bool = True, png: bool = True) -> dict[str, Chart]:
-    """All charts of a report, keyed by chart key, rendered in the formats asked for."""
-    charts: dict[str, Chart] = {}
+class Charts(Mapping[str, Chart]):
+    """A report's charts while worker processes still draw some: looking one up waits for its batch.
+
+    The writers take charts in the order of the report, so a writer runs while the later charts are
+    drawn instead of after all of them.
+    """
+
+    def __init__(self, drawn: dict[str, Chart], batches: Sequence[tuple[Sequence[str], Future[list[Chart]]]]) -> None:
+        self._drawn = drawn
+        self._keys = [*drawn, *(key for keys, _ in batches for key in keys)]
+        self._batches = {key: batch for keys, batch in batches for key in keys}
+
+    def __getitem__(self, key: str) -> Chart:
+        if key not in self._drawn:
+            self._drawn.update((c.key, c) for c in self._batches[key].result())
+        return self._drawn[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._drawn or key in self._batches  # without waiting for the drawing
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+@contextmanager
+def charts_drawn(ctx: ReportContext, *, svg: bool = True, png: bool = True) -> Iterator[Mapping[str, Chart]]:
+    """All charts of a report, keyed by chart key, rendered in the formats asked for (none: no charts).
+
+    With worker processes, the charts arrive while the body of the ``with`` runs (see :class:`Charts`).
+    """
+    if not (svg or png):
+        yield {}
+        return
     rows = [r for r in ctx.rows if r.chart_key]
-    with chart_style():
-        if ctx.total:
-            charts["status"] = _render("status", "主要指标评估状态", status_figure(ctx), svg, png)
-            charts["category"] = _render("category", "分领域指标评估状态", category_figure(ctx), svg, png)
     workers = chart_workers(len(rows))
     if workers == 1:
-        rendered = _render_rows((rows, ctx.year, svg, png))
-    else:
-        size = max(1, -(-len(rows) // (workers * 3)))
-        jobs = [(rows[i:i + size], ctx.year, svg, png) for i in range(0, len(rows), size)]
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            rendered = [chart for batch in pool.map(_render_rows, jobs) for chart in batch]
-    charts.update((c.key, c) for c in rendered)
-    return charts
+        charts = _summary_charts(ctx, svg, png)
+        charts.update((c.key, c) for c in _render_rows((rows, ctx.year, svg, png)))
+        yield charts
+        return
+    size = max(1, -(-len(rows) // (workers * 3)))
+    batches = [rows[i:i + size] for i in range(0, len(rows), size)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        try:
+            futures = [pool.submit(_render_rows, (batch, ctx.year, svg, png)) for batch in batches]
+            # The workers are forked by the first submit; this process draws the two summary charts meanwhile.
+            summary = _summary_charts(ctx, svg, png)
+            yield Charts(summary, [([r.chart_key or "" for r in batch], future)
+                                   for batch, future in zip(batches, futures, strict=True)])
+        finally:
+            # After the writers every batch is done; after a failed writer, the batches not started are dropped.
+            pool.shutdown(cancel_futures=True)
+
+
+def build_charts(ctx: ReportContext, *, svg: bool = True, png: bool = True) -> dict[str, Chart]:
+    """All charts of a report, keyed by chart key, rendered in the formats asked for."""
+    with charts_drawn(ctx, svg=svg, png=png) as charts:
+        return dict(charts)
+
+
+def _summary_charts(ctx: ReportContext, svg: bool, png: bool) -> dict[str, Chart]:
+    """The status and category charts (none for a report without findings)."""
+    if not ctx.total:
+        return {}
+    with chart_style():
+        return {"status": _render("status", "主要指标评估状态", status_figure(ctx), svg, png),
+                "category": _render("category", "分领域指标评估状态", category_figure(ctx), svg, png)}

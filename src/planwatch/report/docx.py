@@ -6,7 +6,7 @@ import io
 import itertools
 import statistics
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -434,7 +434,7 @@ def _chapter_heading(doc: DocumentType, n: int, title: str) -> None:
         heading.paragraph_format.page_break_before = True
 
 
-def _summary(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart], pictures: _Pictures, n: int) -> None:
+def _summary(doc: DocumentType, ctx: ReportContext, charts: Mapping[str, Chart], pictures: _Pictures, n: int) -> None:
     _chapter_heading(doc, n, "总体情况")
     _paragraph(doc, ctx.summary_text)
     for note in ctx.notes:
@@ -479,7 +479,7 @@ def _indicator_table(doc: DocumentType, rows: Sequence[IndicatorRow]) -> None:
     _table(doc, headers, body, fills=fills)
 
 
-def _categories(doc: DocumentType, ctx: ReportContext, charts: dict[str, Chart], pictures: _Pictures, n: int) -> None:
+def _categories(doc: DocumentType, ctx: ReportContext, charts: Mapping[str, Chart], pictures: _Pictures, n: int) -> None:
     _chapter_heading(doc, n, "分领域指标评估")
     if not ctx.sections:
         _paragraph(doc, "没有可列出的指标评估结果。")
@@ -619,7 +619,7 @@ def _appendix(doc: DocumentType, ctx: ReportContext) -> None:
     )
 
 
-def build_document(ctx: ReportContext, charts: dict[str, Chart]) -> DocumentType:
+def build_document(ctx: ReportContext, charts: Mapping[str, Chart]) -> DocumentType:
     """The Word document of a report."""
     doc = Document()
     _setup_styles(doc)
@@ -650,7 +650,7 @@ def build_document(ctx: ReportContext, charts: dict[str, Chart]) -> DocumentType
     return doc
 
 
-def write_docx(ctx: ReportContext, charts: dict[str, Chart], path: Path) -> Path:
+def write_docx(ctx: ReportContext, charts: Mapping[str, Chart], path: Path) -> Path:
     """Write the Word report to ``path``."""
     buf = io.BytesIO()
     build_document(ctx, charts).save(buf)

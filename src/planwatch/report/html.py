@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,13 +29,13 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_html(ctx: ReportContext, charts: dict[str, Chart]) -> str:
+def render_html(ctx: ReportContext, charts: Mapping[str, Chart]) -> str:
     """The report as one HTML document."""
     template = _environment().get_template("report.html.j2")
     return template.render(ctx=ctx, charts=charts, fills=STATUS_FILLS)
 
 
-def write_html(ctx: ReportContext, charts: dict[str, Chart], path: Path) -> Path:
+def write_html(ctx: ReportContext, charts: Mapping[str, Chart], path: Path) -> Path:
     """Write the HTML report to ``path``."""
     path.write_text(render_html(ctx, charts), encoding="utf-8", newline="\n")
     return path

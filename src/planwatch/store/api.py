@@ -240,14 +240,20 @@ class Store:
 
     # ------------------------------------------------------------ observations
 
-    def write_observations(self, conn: Connection, records: list[dict], *, file_name: str, sha256: str) -> WriteResult:
-        """Write prepared records inside an open transaction; records an import when anything changed."""
+    def write_observations(self, conn: Connection, records: Iterable[dict], *, file_name: str,
+                           sha256: str) -> WriteResult:
+        """Write prepared records inside an open transaction; records an import when anything changed.
+
+        The records are read once, chunk by chunk (a generator will do): the import's row count is known
+        when they are all written."""
         i = schema.imports
         import_id = plans_db.inserted_id(conn.execute(i.insert().values(
-            file_name=file_name, sha256=sha256, row_count=len(records), imported_at=plans_db.now())))
+            file_name=file_name, sha256=sha256, row_count=0, imported_at=plans_db.now())))
         result = obs_db.write(conn, records, import_id)
-        if result.statuses and all(s == "unchanged" for s in result.statuses):
+        if result.statuses and result.count("unchanged") == len(result.statuses):
             conn.execute(i.delete().where(i.c.id == import_id))
+        else:
+            conn.execute(i.update().where(i.c.id == import_id).values(row_count=len(result.statuses)))
         return result
 
     def add_observations(self, observations: Iterable[Observation], *, file_name: str = "<api>") -> WriteResult:

@@ -16,6 +16,8 @@ DEFAULT_URL = "sqlite:///planwatch.db"
 # How long a writer waits for another one (an import of millions of rows takes minutes) before it
 # gives up with a message; readers are never blocked by writers.
 WRITE_WAIT_SECONDS = 600
+# How long a reader waits for a writer's commit (SQLite locks the file while it writes the journal back).
+READ_WAIT_SECONDS = 30
 DB_HELP = "数据库地址（默认取环境变量 PLANWATCH_DB，否则为当前目录的 planwatch.db；postgresql://… 选用 PostgreSQL）"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -45,7 +47,7 @@ def create_store_engine(url: str) -> Engine:
     except ArgumentError as exc:
         raise StoreError(f"无法识别的数据库地址：{url}（应为 sqlite:///路径 或 postgresql://用户@主机:端口/库）") from exc
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": READ_WAIT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql":

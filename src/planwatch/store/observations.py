@@ -10,22 +10,33 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+from itertools import islice
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
+import adbc_driver_manager.dbapi as adbc_dbapi
+import adbc_driver_sqlite
+import adbc_driver_sqlite.dbapi as adbc_sqlite
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, bindparam, func, select, text
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, select, text
 from sqlalchemy.engine import Connection
 
 from planwatch.model import Observation
 from planwatch.vintages import revision_order, vintage_rank
 
 from . import schema
+from .connection import READ_WAIT_SECONDS, unreachable
 from .plans import now
 
 FRAME_COLUMNS = ["indicator", "region", "year", "value", "bound", "text", "kind", "unit", "source", "note", "vintage"]
@@ -110,54 +121,56 @@ def classify(records: Sequence[dict], existing: Iterable[dict]) -> tuple[list[st
     return statuses, by_key
 
 
-STAGING = "pw_staging"
-# The staging table holds the batch (id = position + 1) and the stored revisions are read through it,
-# so only the keys the batch touches are read, by the key index, however large the store.
+# Records read, decided and written per round: memory holds one chunk and the stored revisions of its keys,
+# however long the iterable a write is given.
+CHUNK = 50_000
+key_of = itemgetter(*KEY)  # a record's revision key as one tuple, built in C
+# The keys of a chunk whose indicators have stored rows go to a temporary table, and their stored revisions
+# are read by one join through the key index, however large the store.
+KEYS = "pw_keys"
 TOUCHED = (f"SELECT o.id, {', '.join('o.' + c for c in (*KEY, *FINGERPRINT))}, o.vintage_rank, o.import_id, "
-           f"o.row_no, o.is_current FROM observations o JOIN (SELECT DISTINCT {', '.join(KEY)} FROM {STAGING}) s "
+           f"o.row_no, o.is_current FROM {KEYS} s JOIN observations o "
            f"ON {' AND '.join(f'o.{c} = s.{c}' for c in KEY)}")
 
 
 @dataclass
 class Merge:
-    """What a batch changes: statuses per record, and the ids (stored revisions, batch positions) to flip."""
+    """What a chunk changes: statuses per record, the stored revisions to flip, the records not written as current."""
 
     statuses: list[str]
     demote: list[int] = field(default_factory=list)  # stored revisions no longer current
     promote: list[int] = field(default_factory=list)  # stored revisions current again
-    unchanged: list[int] = field(default_factory=list)  # staging ids (batch position + 1) not written
-    not_current: list[int] = field(default_factory=list)  # staging ids written as older revisions
+    unchanged: list[int] = field(default_factory=list)  # positions in the chunk not written
+    not_current: list[int] = field(default_factory=list)  # positions in the chunk written as older revisions
 
 
-def write(conn: Connection, records: list[dict], import_id: int) -> WriteResult:
+def write(conn: Connection, records: Iterable[dict], import_id: int) -> WriteResult:
     """Store the records as new revisions where they differ from what is stored; update 'current'.
 
-    The batch goes to a temporary staging table by the backend's bulk path (PostgreSQL COPY, SQLite
-    executemany); the stored revisions of the keys it touches are read by one join; which revision
-    counts is decided for those keys alone, by the one rule (order_key); then the flags change and the
-    new revisions are inserted by set-based statements.
+    The records are read once, CHUNK at a time (a generator will do). For each chunk the stored revisions
+    of the keys it touches are read (none when its indicators have no stored rows: a first import reads
+    nothing); which revision counts is decided for the keys met before (stored, in an earlier chunk, or
+    twice in this one) by the one rule (order_key); then the flags change and the chunk's new revisions
+    go straight into the table by the backend's bulk path, in the records' order.
     """
-    if not records:
-        return WriteResult([])
-    stamp = now()
-    for rec in records:
-        rec.update(import_id=import_id, recorded_at=stamp, is_current=False)
     bulk = _bulk_for(conn)
-    bulk.stage(records)
-    touched = stored_revisions(conn)
-    merge = decide(records, touched)
-    # Demote, then promote, then insert: the unique index on current rows (checked row by row on
-    # PostgreSQL) never sees two current revisions of a key, not even within this transaction.
-    bulk.set_current("observations", merge.demote, False)
-    bulk.set_current("observations", merge.promote, True)
-    bulk.set_current(STAGING, merge.not_current, False)
-    bulk.drop_staged(merge.unchanged)
-    bulk.merge(stamp)
-    return WriteResult(merge.statuses)
+    stamp = now()
+    statuses: list[str] = []
+    rest = iter(records)
+    while chunk := list(islice(rest, CHUNK)):
+        keys = list(map(key_of, chunk))
+        merge = decide(chunk, keys, import_id, bulk.touched(keys))
+        # Demote, then promote, then insert: the unique index on current rows (checked row by row on
+        # PostgreSQL) never sees two current revisions of a key, not even within this transaction.
+        bulk.set_current("observations", sorted(merge.demote), False)  # in id order: the pages one after another
+        bulk.set_current("observations", sorted(merge.promote), True)
+        bulk.insert(chunk, merge, import_id, stamp)
+        statuses += merge.statuses
+    return WriteResult(statuses)
 
 
 def stored_revisions(conn: Connection) -> list[dict]:
-    """The stored revisions of the keys the staged batch touches, as dicts (read on the driver: no Row objects)."""
+    """The stored revisions of the staged keys, as dicts (read on the driver: no Row objects)."""
     result = conn.execute(text(TOUCHED))
     names = list(result.keys())
     rows = result.cursor.fetchall()
@@ -165,35 +178,37 @@ def stored_revisions(conn: Connection) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
-def decide(records: list[dict], touched: list[dict]) -> Merge:
-    """The statuses and current flags of a batch against the stored revisions of the keys it touches.
+def decide(records: list[dict], keys: list[tuple], import_id: int, touched: list[dict]) -> Merge:
+    """The statuses and current flags of a chunk (its records and their keys) against the stored revisions
+    of the keys it touches.
 
-    A record of a key met once in the batch and never stored is new and current: most of a large import,
-    settled without sorting. The other keys are classified and ordered as revisions (order_key).
+    A record of a key met once in the chunk and never stored is new and current: most of a large import,
+    settled without sorting. The other keys are classified and ordered as revisions (order_key); those
+    records are given the import's id, which order_key reads.
     """
-    keys = [(r["indicator"], r["region"], r["year"], r["kind"]) for r in records]
-    counts = Counter(keys)
-    stored = {tuple(r[k] for k in KEY) for r in touched}
-    busy = [n for n, key in enumerate(keys) if counts[key] > 1 or key in stored]  # 0-based; staging ids are n + 1
     merge = Merge(["inserted"] * len(records))
-    if not busy:
+    counts = Counter(keys)
+    if not touched and len(counts) == len(keys):
         return merge
-    for n, rec in enumerate(records):
-        rec["_pos"] = n
-    statuses, by_key = classify([records[n] for n in busy], touched)
+    stored = set(map(key_of, touched))
+    busy = [n for n, key in enumerate(keys) if counts[key] > 1 or key in stored]
+    pending = [records[n] for n in busy]
+    for rec in pending:
+        rec["import_id"] = import_id
+    position = {id(rec): n for n, rec in zip(busy, pending, strict=True)}
+    statuses, by_key = classify(pending, touched)
     for n, status in zip(busy, statuses, strict=True):
         merge.statuses[n] = status
         if status == "unchanged":
-            merge.unchanged.append(n + 1)
+            merge.unchanged.append(n)
     for revs in by_key.values():
         best = max(revs, key=order_key)
         for r in revs:
-            if "id" in r and r["is_current"] != (r is best):
-                (merge.promote if r is best else merge.demote).append(r["id"])
-            elif "id" not in r and r is not best:
-                merge.not_current.append(r["_pos"] + 1)
-    for rec in records:
-        del rec["_pos"]
+            if "id" in r:
+                if r["is_current"] != (r is best):
+                    (merge.promote if r is best else merge.demote).append(r["id"])
+            elif r is not best:
+                merge.not_current.append(position[id(r)])
     return merge
 
 
@@ -204,92 +219,144 @@ def _bulk_for(conn: Connection) -> _Bulk:
     return _SqliteBulk(conn)
 
 
-# What the staging table holds of each record, in the order it is loaded (every column but the two
-# set for the whole batch: the time, and 'current', true unless the merge says otherwise).
-STAGED = [c for c in schema.OBSERVATION_COLUMNS if c not in ("recorded_at", "is_current")]
+# What a record gives of a revision, and the columns a write fills: those, then the three set per chunk.
+RECORDED = [c for c in schema.OBSERVATION_COLUMNS if c not in ("import_id", "is_current", "recorded_at")]
+WRITTEN = [*RECORDED, "import_id", "is_current", "recorded_at"]
 
 
 class _Bulk:
-    """The backend's bulk path into the staging table (ids 1, 2 … in batch order) and the set-based changes."""
+    """The backend's bulk paths: which indicators have stored rows, a chunk's keys staged, rows written, flags."""
 
     def __init__(self, conn: Connection):
         self.conn = conn
         raw = conn.connection.driver_connection
         assert raw is not None, "an open connection has its DBAPI connection"
         self.raw = raw
-        self.values = itemgetter(*STAGED)  # a record's staged values as one tuple, built in C
+        self.values = itemgetter(*RECORDED)  # a record's written values as one tuple, built in C
 
-    def merge(self, stamp: datetime) -> None:
-        """Insert the staged records as revisions, in batch order, and drop the staging table."""
-        cols = ", ".join(STAGED)
-        self.conn.execute(text(f"INSERT INTO observations ({cols}, is_current, recorded_at) "
-                               f"SELECT {cols}, is_current, :stamp FROM {STAGING} ORDER BY id")
-                          .bindparams(bindparam("stamp", type_=schema.observations.c.recorded_at.type)),
-                          {"stamp": stamp})
-        self.conn.exec_driver_sql(f"DROP TABLE {STAGING}")
+    def touched(self, keys: list[tuple]) -> list[dict]:
+        """The stored revisions of the keys; none read when their indicators have no stored rows."""
+        stored = self.stored_indicators({key[0] for key in keys})
+        if not stored:
+            return []
+        self.stage_keys(sorted({key for key in keys if key[0] in stored}))  # in key order: the index read in order
+        touched = stored_revisions(self.conn)
+        self.conn.exec_driver_sql(f"DROP TABLE {KEYS}")
+        return touched
 
-    def stage(self, records: list[dict]) -> None:
+    def rows(self, records: list[dict], merge: Merge, values: Callable[[dict], tuple], current: tuple,
+             older: tuple) -> Iterator[tuple]:
+        """The records to write as rows, in their order: each record's values and the tail of its flag."""
+        skip, demoted = set(merge.unchanged), set(merge.not_current)
+        for n, rec in enumerate(records):
+            if n not in skip:
+                yield values(rec) + (older if n in demoted else current)
+
+    def stored_indicators(self, indicators: set[str]) -> set[str]:
+        raise NotImplementedError
+
+    def stage_keys(self, keys: list[tuple]) -> None:
+        raise NotImplementedError
+
+    def insert(self, records: list[dict], merge: Merge, import_id: int, stamp: datetime) -> None:
         raise NotImplementedError
 
     def set_current(self, table: str, ids: list[int], flag: bool) -> None:
         raise NotImplementedError
 
-    def drop_staged(self, ids: list[int]) -> None:
-        raise NotImplementedError
-
 
 class _PostgresBulk(_Bulk):
-    """COPY into a temporary table; flags changed by joining an array of ids (one statement each)."""
+    """Binary COPY (straight into the table, and of the keys into a temporary one); flags by joining an id array."""
 
-    def stage(self, records: list[dict]) -> None:
-        typed = ", ".join(f"{c} {schema.observations.c[c].type.compile(self.conn.dialect)}" for c in STAGED)
-        self.conn.exec_driver_sql(f"CREATE TEMP TABLE {STAGING} (id integer GENERATED ALWAYS AS IDENTITY, {typed}, "
-                                  "is_current boolean NOT NULL DEFAULT true) ON COMMIT DROP")
-        values = self.values
-        with self.raw.cursor() as cur, cur.copy(f"COPY {STAGING} ({', '.join(STAGED)}) FROM STDIN") as copy:
-            for r in records:
-                copy.write_row(values(r))
-        self.conn.exec_driver_sql(f"ANALYZE {STAGING}")  # the planner would guess its size otherwise
+    def stored_indicators(self, indicators: set[str]) -> set[str]:
+        found = self.conn.exec_driver_sql(
+            "SELECT i FROM unnest(%(inds)s::text[]) AS i WHERE EXISTS (SELECT FROM observations o WHERE o.indicator = i)",
+            {"inds": sorted(indicators)})
+        return {i for (i,) in found}
+
+    def stage_keys(self, keys: list[tuple]) -> None:
+        typed = ", ".join(f"{c} {schema.observations.c[c].type.compile(self.conn.dialect)}" for c in KEY)
+        self.conn.exec_driver_sql(f"CREATE TEMP TABLE {KEYS} ({typed}) ON COMMIT DROP")
+        types = [self.oids[c] for c in KEY]  # read before the COPY: the connection is busy with it until the end
+        with self.raw.cursor() as cur, cur.copy(f"COPY {KEYS} FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
+            for key in keys:
+                copy.write_row(key)
+        self.conn.exec_driver_sql(f"ANALYZE {KEYS}")  # the planner would guess its size otherwise
+
+    def insert(self, records: list[dict], merge: Merge, import_id: int, stamp: datetime) -> None:
+        if len(merge.unchanged) == len(records):
+            return
+        current, older = (import_id, True, stamp), (import_id, False, stamp)
+        types = [self.oids[c] for c in WRITTEN]  # read before the COPY: the connection is busy with it until the end
+        # Binary: no number or time is formatted as text on this side or parsed on the server's.
+        with self.raw.cursor() as cur, cur.copy(f"COPY observations ({', '.join(WRITTEN)}) FROM STDIN "
+                                                "(FORMAT BINARY)") as copy:
+            copy.set_types(types)
+            if merge.unchanged or merge.not_current:
+                for row in self.rows(records, merge, self.values, current, older):
+                    copy.write_row(row)
+            else:  # a new key each: the common case, without a test per record
+                values = self.values
+                for rec in records:
+                    copy.write_row(values(rec) + current)
+
+    @cached_property
+    def oids(self) -> dict[str, int]:
+        """The type oid of each column as the table declares it (what binary COPY must send)."""
+        return {name: oid for name, oid in self.conn.exec_driver_sql(
+            "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = 'observations'::regclass "
+            "AND attnum > 0 AND NOT attisdropped")}
 
     def set_current(self, table: str, ids: list[int], flag: bool) -> None:
         if ids:
             self.conn.exec_driver_sql(f"UPDATE {table} t SET is_current = %(flag)s FROM unnest(%(ids)s::int[]) AS x(id) "
                                       "WHERE t.id = x.id", {"flag": flag, "ids": ids})
 
-    def drop_staged(self, ids: list[int]) -> None:
-        if ids:
-            self.conn.exec_driver_sql(f"DELETE FROM {STAGING} t USING unnest(%(ids)s::int[]) AS x(id) WHERE t.id = x.id",
-                                      {"ids": ids})
-
 
 class _SqliteBulk(_Bulk):
-    """executemany on the driver into a temporary table; flags changed by id."""
+    """executemany on the driver (straight into the table, and of the keys into a temporary one); flags by id."""
 
-    def stage(self, records: list[dict]) -> None:
-        # Typeless columns keep each value as given; the rowid key numbers the rows 1, 2 … as inserted.
-        self.conn.exec_driver_sql(f"CREATE TEMP TABLE {STAGING} (id INTEGER PRIMARY KEY, {', '.join(STAGED)}, "
-                                  "is_current NOT NULL DEFAULT 1)")
-        # The driver is fed directly: SQLAlchemy's per-row parameter processing would dominate.
-        sql = f"INSERT INTO {STAGING} ({', '.join(STAGED)}) VALUES ({', '.join('?' for _ in STAGED)})"
+    def stored_indicators(self, indicators: set[str]) -> set[str]:
         cur = self.raw.cursor()
         try:
-            cur.executemany(sql, map(self.values, records))
+            return {i for i in indicators
+                    if cur.execute("SELECT 1 FROM observations WHERE indicator = ? LIMIT 1", (i,)).fetchone()}
         finally:
             cur.close()
 
+    def stage_keys(self, keys: list[tuple]) -> None:
+        # Typeless columns keep each value as given.
+        self.conn.exec_driver_sql(f"CREATE TEMP TABLE {KEYS} ({', '.join(KEY)})")
+        self._many(f"INSERT INTO {KEYS} VALUES ({', '.join('?' for _ in KEY)})", keys)
+
+    def insert(self, records: list[dict], merge: Merge, import_id: int, stamp: datetime) -> None:
+        # The id and time are the same for every row: written once in the statement, not bound per row.
+        processor = schema.observations.c.recorded_at.type.dialect_impl(self.conn.dialect).bind_processor(
+            self.conn.dialect)
+        moment = str(processor(stamp) if processor else stamp).replace("'", "''")
+        # Columns no record of the chunk fills (often bound, text, note, vintage, extra) are left to be NULL:
+        # each value bound costs as much as SQLite's own work on the row.
+        filled = [c for c in RECORDED if not schema.observations.c[c].nullable
+                  or set(map(itemgetter(c), records)) != {None}]
+        values = itemgetter(*filled)
+        head = (f"INSERT INTO observations ({', '.join(filled)}, import_id, recorded_at, is_current) "
+                f"VALUES ({', '.join('?' for _ in filled)}, {int(import_id)}, '{moment}', ")
+        if merge.unchanged or merge.not_current:
+            self._many(head + "?)", self.rows(records, merge, values, (1,), (0,)))
+        else:  # a new key each: the common case, the records' values as they are
+            self._many(head + "1)", map(values, records))
+
     def set_current(self, table: str, ids: list[int], flag: bool) -> None:
-        self._each(f"UPDATE {table} SET is_current = {int(flag)} WHERE id = ?", ids)
+        self._many(f"UPDATE {table} SET is_current = {int(flag)} WHERE id = ?", ((i,) for i in ids))
 
-    def drop_staged(self, ids: list[int]) -> None:
-        self._each(f"DELETE FROM {STAGING} WHERE id = ?", ids)
-
-    def _each(self, sql: str, ids: list[int]) -> None:
-        if ids:
-            cur = self.raw.cursor()
-            try:
-                cur.executemany(sql, ((i,) for i in ids))
-            finally:
-                cur.close()
+    def _many(self, sql: str, rows: Iterable[tuple]) -> None:
+        # The driver is fed directly: SQLAlchemy's per-row parameter processing would dominate.
+        cur = self.raw.cursor()
+        try:
+            cur.executemany(sql, rows)
+        finally:
+            cur.close()
 
 
 def _filters(indicator, region, year) -> list:
@@ -332,72 +399,96 @@ def select_revisions(conn: Connection, indicator: str, region: str, year: int) -
                                 row=row.row_no, is_current=row.is_current) for row in conn.execute(query)]
 
 
-# Rows fetched per round trip when the frame is read: its size bounds the memory beyond the result.
-FRAME_CHUNK = 100_000
 TEXT_COLUMNS = [c for c in FRAME_COLUMNS if c not in ("year", "value")]
 
 
 def frame(conn: Connection, indicators: Sequence[str] | None = None, *, max_year: int | None = None) -> pd.DataFrame:
     """Current observations as a DataFrame with FRAME_COLUMNS, in one query (the current revision is
-    chosen by the database: ``is_current``), read in chunks straight into column arrays."""
+    chosen by the database: ``is_current``), read by the backend's columnar path (no Python object per row)."""
     o = schema.observations
-    query = select(*(o.c[c] for c in FRAME_COLUMNS)).where(o.c.is_current.is_(True))
+    conds: list[ColumnElement[bool]] = [o.c.is_current.is_(True)]
     if max_year is not None:
-        query = query.where(o.c.year <= int(max_year))
+        conds.append(o.c.year <= int(max_year))
     if indicators is not None:
-        query = query.where(o.c.indicator.in_(list(indicators)))
+        conds.append(o.c.indicator.in_(list(indicators)))
     if conn.dialect.name == "postgresql":
-        return _frame_by_copy(conn, query)
-    result = conn.execute(query)
-    cursor = result.cursor  # plain driver tuples: no per-row Row objects for millions of rows
-    columns = FrameColumns()
-    while rows := cursor.fetchmany(FRAME_CHUNK):
-        columns.add(rows)
-    result.close()
-    return columns.frame()
+        return _frame_by_copy(conn, select(*(o.c[c] for c in FRAME_COLUMNS)).where(*conds))
+    # A REAL column keeps a text that does not read as a number as text (numeric text becomes a number when
+    # written): that is no value (NaN), and Arrow wants one type per column.
+    value = case((func.typeof(o.c.value) == "text", None), else_=o.c.value).label("value")
+    return _frame_by_arrow(conn, select(*(value if c == "value" else o.c[c] for c in FRAME_COLUMNS)).where(*conds))
 
 
-class FrameColumns:
-    """The frame's columns built chunk by chunk: years and values as numpy numbers, texts as object
-    arrays in which each distinct string is one shared object (a national store repeats a few
-    thousand regions and units over millions of rows; a string per cell would be most of the memory)."""
+def _frame_by_arrow(conn: Connection, query) -> pd.DataFrame:
+    """SQLite: the query read by the ADBC SQLite driver straight into Arrow columns, in C, then handed to pandas
+    without copying the texts (its ``str`` columns are Arrow arrays: a few bytes per cell, no object per cell).
 
-    def __init__(self) -> None:
-        self.parts: dict[str, list[np.ndarray]] = {c: [] for c in FRAME_COLUMNS}
-        self.shared: dict[str, object] = {}
+    The driver reads the file on a connection of its own (what is committed, as any reader sees it); an
+    in-memory database lives in its one connection only, so it is copied to a temporary file first."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection), "the SQLite store runs on the standard sqlite3 driver"
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    path = conn.engine.url.database
+    if path in (None, "", ":memory:"):
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = sqlite3.connect(Path(tmp) / "store.db")
+            raw.backup(copy)
+            copy.close()
+            return _arrow_frame(_read_arrow(str(Path(tmp) / "store.db"), sql, str(conn.engine.url)))
+    return _arrow_frame(_read_arrow(path, sql, str(conn.engine.url)))
 
-    def add(self, rows: Sequence[Sequence]) -> None:
-        for name, cells in zip(FRAME_COLUMNS, zip(*rows, strict=True), strict=True):
-            self.parts[name].append(self._array(name, cells))
 
-    def _array(self, name: str, cells: tuple) -> np.ndarray:
+# The read transaction's first statement: the bound on the rows of the frame query that follows (one_batch).
+GREATEST_ID = "SELECT coalesce(max(id), 0) FROM observations"
+
+
+def one_batch(greatest_id: int) -> str:
+    """Rows per batch of the ADBC read: at least every stored revision, so all rows come in one batch.
+
+    The driver infers each column's Arrow type from its first batch and refuses a later value of another
+    type (a note column NULL for a million rows, then a text), so the batch must hold every row. It also
+    reserves memory for a whole batch up front: a bound far beyond the store (2**30 rows reserved 170 GB of
+    address space, and a process that large cannot fork the report's chart workers), so the bound is the
+    table's greatest id (the rowid: read at once), which no query of current rows exceeds; it is read in the
+    same read transaction as the rows, so a writer committing in between cannot add rows beyond it."""
+    return str(max(greatest_id, 1))
+
+
+def _read_arrow(path: str, sql: str, url: str) -> pa.Table:
+    try:
+        with adbc_sqlite.connect(path) as db, db.cursor() as cur:
+            cur.execute(f"PRAGMA busy_timeout = {READ_WAIT_SECONDS * 1000}")  # wait for a writer's commit
+            cur.execute(GREATEST_ID)
+            (greatest,) = cur.fetchone()
+            cur.adbc_statement.set_options(**{adbc_driver_sqlite.StatementOptions.BATCH_ROWS.value:
+                                              one_batch(int(greatest))})
+            cur.execute(sql)
+            return cur.fetch_arrow_table()
+    except adbc_dbapi.Error as exc:
+        raise unreachable(url, exc) from exc
+
+
+def _arrow_frame(table: pa.Table) -> pd.DataFrame:
+    """The frame of an Arrow table of FRAME_COLUMNS: years and values as numpy numbers, texts as pandas'
+    ``str`` columns on the same Arrow buffers; a column with no value at all (which the SQLite driver types as
+    int64) is all None, as an object column."""
+    data: dict[str, object] = {}
+    for name in FRAME_COLUMNS:
+        col = table.column(name)
         if name == "year":
-            return np.fromiter(cells, dtype=np.int64, count=len(cells))
-        if name == "value":
-            try:
-                return np.array(cells, dtype=np.float64)  # None (a text observation) becomes NaN
-            except (TypeError, ValueError):  # a value SQLite kept as text: NaN unless it reads as a number
-                return pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").to_numpy(dtype=np.float64)
-        return self.interned(np.array(cells, dtype=object))
-
-    def interned(self, texts: np.ndarray) -> np.ndarray:
-        """The texts with every distinct string replaced by one shared object; None stays None."""
-        codes, distinct = pd.factorize(texts)
-        shared = [self.shared.setdefault(t, t) for t in distinct]
-        return np.array([*shared, None], dtype=object)[codes]  # code -1 (None) picks the last
-
-    def frame(self) -> pd.DataFrame:
-        data = {}
-        for name in FRAME_COLUMNS:
-            parts = self.parts.pop(name)
-            dtype = np.int64 if name == "year" else np.float64 if name == "value" else object
-            data[name] = np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
-            del parts
-        return pd.DataFrame(data, columns=FRAME_COLUMNS, copy=False)
+            data[name] = col.cast(pa.int64()).to_numpy()
+        elif name == "value":
+            data[name] = col.cast(pa.float64()).to_numpy()  # null (a text observation) becomes NaN
+        elif col.null_count < len(col):
+            data[name] = pd.array(col, dtype="str")
+        else:
+            data[name] = np.full(len(col), None, dtype=object)
+    return pd.DataFrame(data, columns=FRAME_COLUMNS, copy=False)
 
 
 def _frame_by_copy(conn: Connection, query) -> pd.DataFrame:
-    """PostgreSQL: COPY the query out as CSV and parse it with pandas' C reader (fast, little memory)."""
+    """PostgreSQL: COPY the query out as CSV and parse it with Arrow's CSV reader, in C. In PostgreSQL's CSV a
+    NULL is an unquoted empty field and an empty text a quoted one, which that reader tells apart."""
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     buf = io.BytesIO()
     raw = conn.connection.driver_connection
@@ -406,15 +497,15 @@ def _frame_by_copy(conn: Connection, query) -> pd.DataFrame:
         for chunk in copy:
             buf.write(chunk)
     buf.seek(0)
-    df = pd.read_csv(buf, names=FRAME_COLUMNS, header=None, keep_default_na=False, na_values={"value": [""]},
-                     dtype={**{c: "object" for c in TEXT_COLUMNS}, "year": "int64", "value": "float64"})
+    types = {**{c: pa.string() for c in TEXT_COLUMNS}, "year": pa.int64(), "value": pa.float64()}
+    if not buf.getbuffer().nbytes:  # no rows: the reader refuses an empty file
+        return _arrow_frame(pa.schema([(c, types[c]) for c in FRAME_COLUMNS]).empty_table())
+    table = pa_csv.read_csv(buf, read_options=pa_csv.ReadOptions(column_names=FRAME_COLUMNS),
+                            convert_options=pa_csv.ConvertOptions(column_types=types, null_values=[""],
+                                                                  strings_can_be_null=True,
+                                                                  quoted_strings_can_be_null=False))
     del buf
-    shared = FrameColumns()
-    for col in TEXT_COLUMNS:  # NULL arrives as '': give None like the SQLite path; one object per distinct text
-        texts = df[col].to_numpy(dtype=object, copy=True)
-        texts[texts == ""] = None
-        df[col] = shared.interned(texts)
-    return df
+    return _arrow_frame(table)
 
 
 # ------------------------------------------------------------ moving a key's revisions under another key

@@ -40,6 +40,7 @@ from planwatch.store.plans import plan_key
 from planwatch.vintages import vintage_label
 from planwatch.vocabulary import STATUS_DEFINITIONS, attribute_label, status_colour, status_label
 
+from .region_choice import region_matches, region_picker
 from .settings import WebSettings
 
 T = TypeVar("T")
@@ -368,30 +369,10 @@ def indicator_record(ind: Indicator) -> dict[str, Any]:
     return rec
 
 
-# Up to this many regions the pages offer a <select> of them all; beyond it (a province, the nation)
-# a search box whose suggestions come from /api/regions?q=…: 3,000 <option>s made every page ~100 KiB.
-REGION_SELECT_MAX = 50
-REGION_SUGGESTIONS = 8  # names a search box offers before anything is typed (the datalist, no JS needed)
-
-
 def own_region(snap: Snapshot) -> str | None:
     """The plan's own region, listed first wherever regions are offered."""
     default = snap.inputs.default_regions()
     return default[0] if default else None
-
-
-def region_matches(names: list[str], q: str | None, own: str | None = None) -> list[str]:
-    """The names containing ``q`` (case-insensitive): the plan's own region first, then names starting
-    with ``q``, then the others, each in the given order; every name for a blank ``q``."""
-    needle = (q or "").strip().casefold()
-    if needle:
-        folded = [(n, n.casefold()) for n in names]
-        starting = [n for n, f in folded if f.startswith(needle)]
-        inside = [n for n, f in folded if needle in f and not f.startswith(needle)]
-        names = starting + inside
-    if own is not None and own in names:
-        names = [own, *(n for n in names if n != own)]
-    return list(names)
 
 
 def regions_context(dash: Dashboard, q: str | None = None, limit: int | None = None) -> dict[str, Any]:
@@ -411,18 +392,6 @@ def regions_context(dash: Dashboard, q: str | None = None, limit: int | None = N
     return {"regions": records, "choices": chosen, "matched": len(names)}
 
 
-def region_picker(snap: Snapshot, region: str) -> dict[str, Any]:
-    """How a page offers the regions: a <select> of all (few regions) or a search box (many), with the
-    few names its list suggests before anything is typed: the plan's own, the chosen one, the first."""
-    names = snap.inputs.region_names
-    if len(names) <= REGION_SELECT_MAX:
-        return {"region_picker": "select", "region_suggestions": []}
-    own = own_region(snap)
-    first = [n for n in (own, region) if n]
-    suggestions = list(dict.fromkeys([*first, *names]))[:REGION_SUGGESTIONS]
-    return {"region_picker": "search", "region_suggestions": suggestions}
-
-
 def page_header(dash: Dashboard, snap: Snapshot, choice: Choice, final: bool) -> dict[str, Any]:
     """What every page shows above its content: the plan and the year, region and method chosen."""
     plan = snap.plan
@@ -436,7 +405,7 @@ def page_header(dash: Dashboard, snap: Snapshot, choice: Choice, final: bool) ->
         "query": choice.query(),
         "years": period_years(plan) or [choice.year],
         "regions": snap.inputs.region_names,
-        **region_picker(snap, choice.region),
+        **region_picker(snap.inputs.region_names, own_region(snap), choice.region),
         "methods": method_choices(choice.method),
         "preview": None,
     }
@@ -510,14 +479,20 @@ def indicator_context(dash: Dashboard, key: str, year: int | None = None, region
     """One indicator: its targets, this year's findings, observations with revisions, chart; with
     ``preview``, as judged with the pending figures."""
     snap, pending = dash.preview_snapshot() if preview else (dash.snapshot(), None)
-    ind = snap.plan.indicator(key)
-    if ind is None:
-        raise NotFoundError(f"未找到指标：{key}")
+    ind = plan_indicator(snap, key)
     choice = resolve_choice(dash, snap, year, region, method)
     if pending is None:
         return dash.page(snap, ("indicator", ind.id, choice), lambda: indicator_content(dash, snap, ind, choice))
     return dash.page(snap, ("indicator", ind.id, choice),
                      lambda: previewed(indicator_content(dash, snap, ind, choice), pending, choice, ind.id))
+
+
+def plan_indicator(snap: Snapshot, key: str) -> Indicator:
+    """The plan's indicator ``key`` (id, number or name), refused as not found when the plan has none."""
+    ind = snap.plan.indicator(key)
+    if ind is None:
+        raise NotFoundError(f"未找到指标：{key}")
+    return ind
 
 
 def indicator_content(dash: Dashboard, snap: Snapshot, ind: Indicator, choice: Choice) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from planwatch.vintages import VINTAGE_LABELS
 
+from .region_choice import REGION_SELECT_MAX, many_regions
+
 
 def groups_in_order(rows: list[dict[str, Any]], key: str) -> list[tuple[Any, list[dict[str, Any]]]]:
     """Consecutive runs of rows sharing a key, in the rows' own order (unlike Jinja's groupby)."""
@@ -36,6 +38,8 @@ def environment() -> Environment:
     env.filters["groups_in_order"] = groups_in_order
     env.tests["link"] = is_link
     env.globals["vintage_labels"] = VINTAGE_LABELS
+    env.globals["many_regions"] = many_regions  # the reports form's region field, as the pages' (region_choice.py)
+    env.globals["REGION_SELECT_MAX"] = REGION_SELECT_MAX
     return env
 
 

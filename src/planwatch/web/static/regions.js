@@ -1,6 +1,7 @@
 // The region search box (many regions): suggest names from /api/regions?q=… as the user types, and
 // show the page of a name once it is picked. Listeners sit on the document, so a box swapped in by
-// htmx works too. Without this script the form still submits the typed name.
+// htmx works too. Text submitted with Enter goes to the server as typed, with or without this script:
+// the page of the one region it names, or the list of those whose names contain it (web/pages.py).
 (function () {
   "use strict";
 
@@ -9,7 +10,6 @@
   var timers = new WeakMap();
   var asked = new WeakMap(); // the latest query of each box: older answers are dropped
   var shown = new WeakMap(); // the name each box last showed (a pick fires input, then change)
-  var answered = new WeakMap(); // the text the box's list holds the suggestions of
 
   function isPicker(el) {
     return el instanceof HTMLInputElement && el.hasAttribute("data-region-picker");
@@ -45,7 +45,6 @@
       .then(function (data) {
         if (asked.get(input) === q) {
           fill(input, data.choices || []);
-          answered.set(input, q);
         }
       })
       .catch(function () { /* suggestions are a help: the typed name can still be submitted */ });
@@ -85,17 +84,5 @@
     if (!isPicker(input)) { return; }
     event.stopPropagation();
     if (offered(input)) { show(input); }
-  }, true);
-
-  // Enter on part of a name takes the first name suggested for it (the plan's own region, or one
-  // starting with the text); text that matches nothing is submitted as typed and refused clearly.
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var input = form.querySelector && form.querySelector("input[data-region-picker]");
-    if (!input || offered(input)) { return; }
-    var list = listOf(input);
-    if (list && list.options.length && answered.get(input) === input.value.trim()) {
-      input.value = list.options[0].value;
-    }
   }, true);
 })();
