@@ -459,9 +459,10 @@ def _read_arrow(path: str, sql: str, url: str) -> pa.Table:
         with adbc_sqlite.connect(path) as db, db.cursor() as cur:
             cur.execute(f"PRAGMA busy_timeout = {READ_WAIT_SECONDS * 1000}")  # wait for a writer's commit
             cur.execute(GREATEST_ID)
-            (greatest,) = cur.fetchone()
+            found = cur.fetchone()
+            assert found is not None, "an aggregate without GROUP BY gives one row"
             cur.adbc_statement.set_options(**{adbc_driver_sqlite.StatementOptions.BATCH_ROWS.value:
-                                              one_batch(int(greatest))})
+                                              one_batch(int(found[0]))})
             cur.execute(sql)
             return cur.fetch_arrow_table()
     except adbc_dbapi.Error as exc:
