@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import multiprocessing as mp
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ from planwatch.evaluate.settings import EvaluationSettings
 from planwatch.model import Baseline, Indicator, Plan, PlanMeta, Target
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import pg_database
+from synthetic import in_child, peak_mb, pg_database
 
 YEARS = list(range(2015, 2026))  # 11 years
 EVAL_YEAR = 2024
@@ -129,13 +128,6 @@ def timed(fn, memory: bool = False):
     return out, elapsed, peak
 
 
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, MB: the kernel's high-water mark of this process image
-    (VmHWM), which starts afresh in a spawned child. ru_maxrss would not: Linux carries it over fork and
-    exec, so a child spawned by a parent that had peaked at 900 MB reports 900 MB whatever it uses."""
-    with open("/proc/self/status", encoding="ascii") as fh:
-        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
-
 
 def in_memory(args) -> None:
     """The synthetic frame held in memory: columnar judgement, evaluate, naive loop."""
@@ -162,7 +154,7 @@ def in_memory(args) -> None:
     print(f"naive loop baseline : {t_naive:6.2f} s for {done:,} indicator×region calls (subsample of {len(sample)} regions)")
     print(f"  extrapolated to all {args.regions * args.indicators:,}: {extrapolated:8.1f} s")
     print(f"speed-up vs baseline: columnar {extrapolated / t_cols:7.0f}×, with Findings {extrapolated / t_all:7.0f}×")
-    print(f"peak RSS (process)  : {peak_rss_mb():6.0f} MB")
+    print(f"peak RSS (process)  : {peak_mb():6.0f} MB")
 
 
 # ---------------------------------------------------------------- store-backed
@@ -195,7 +187,7 @@ def evaluate_store(url: str, args, queue) -> None:
     start = time.perf_counter()
     assessment = evaluate(plan, frame, EVAL_YEAR)
     t_eval = time.perf_counter() - start
-    rss = peak_rss_mb()
+    rss = peak_mb()
     rows, findings = len(frame), len(assessment.findings)
     del assessment, frame
     gc.collect()
@@ -223,17 +215,6 @@ def frame_floor(url: str, queue) -> None:
 
     frame_child(url, "floor", queue)
 
-
-def in_child(target, *args) -> dict:
-    """Run ``target(*args, queue)`` in a fresh process; what it put on the queue."""
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(*args, queue))
-    proc.start()
-    try:
-        return queue.get()
-    finally:
-        proc.join()
 
 
 def store_backed(backend: str, args, tmp: Path) -> None:

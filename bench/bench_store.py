@@ -14,7 +14,6 @@ extrapolated (printed as such).
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import sqlite3
 import sys
 import tempfile
@@ -23,14 +22,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import pg_database
-
-
-def peak_mb() -> float:
-    """Peak resident memory of this process so far, MB: the kernel's high-water mark of this process image
-    (VmHWM), which starts afresh in a spawned child (ru_maxrss is carried over fork and exec on Linux)."""
-    with open("/proc/self/status", encoding="ascii") as fh:
-        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
+from synthetic import in_child, peak_mb, pg_database
 
 
 def naive_insert_rate(url: str, rows: int) -> float:
@@ -174,15 +166,6 @@ def floor_frame(store) -> int:
         raw.close()
     return len(arrays[0])
 
-
-def in_child(target, *args) -> dict:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(*args, queue))
-    proc.start()
-    result = queue.get()
-    proc.join()
-    return result
 
 
 def measure(backend: str, url: str, baseline_url: str, floor_url: str, args, queue) -> None:

@@ -18,30 +18,21 @@ cost grows linearly with the data.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from queue import Empty
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_import import write_csv
-from synthetic import pg_database, region_rows, synthetic_plan
+from synthetic import in_child, peak_mb, pg_database, region_rows, synthetic_plan
 
 NATIONAL_REGIONS = 5_500
 INDICATORS = 40
 YEARS = 6
 EVAL_YEAR = 2024
 
-
-def peak_mb() -> float:
-    """This process's peak resident memory (VmHWM), MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def import_child(url: str, csv_path: str, regions: list[tuple], queue) -> None:
@@ -80,21 +71,6 @@ def evaluate_child(url: str, queue) -> None:
                "peak": peak_mb(), "base": base})
     store.dispose()
 
-
-def in_child(target, *args) -> dict:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(*args, queue))
-    proc.start()
-    try:
-        while True:  # a child that died puts nothing: say so rather than wait for ever
-            try:
-                return queue.get(timeout=1)
-            except Empty:
-                if not proc.is_alive():
-                    raise SystemExit(f"{target.__name__} failed (exit code {proc.exitcode})") from None
-    finally:
-        proc.join()
 
 
 def run_scale(backend: str, factor: float, tmp: Path) -> dict:

@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import multiprocessing as mp
+from collections.abc import Callable, Iterator
+from queue import Empty
 
 import numpy as np
 
@@ -116,3 +118,28 @@ def pg_database(name: str, create: bool) -> str:
         else:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far, MB: the kernel's high-water mark of this process image
+    (VmHWM), which starts afresh in a spawned child. ru_maxrss would not: Linux carries it over fork and
+    exec, so a child spawned by a parent that had peaked at 900 MB reports 900 MB whatever it uses."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
+
+
+def in_child(target: Callable[..., None], *args) -> dict:
+    """Run ``target(*args, queue)`` in a fresh (spawned) process; what it put on the queue."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(*args, queue))
+    proc.start()
+    try:
+        while True:  # a child that died puts nothing: say so rather than wait for ever
+            try:
+                return queue.get(timeout=1)
+            except Empty:
+                if not proc.is_alive():
+                    raise SystemExit(f"{target.__name__} failed (exit code {proc.exitcode})") from None
+    finally:
+        proc.join()
