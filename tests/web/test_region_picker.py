@@ -20,6 +20,7 @@ from planwatch.web import WebSettings, create_app, region_choice
 from planwatch.web.region_choice import REGION_LINKS_MAX, RegionSearch, region_search
 
 from .conftest import NANHU, REGION, fill_store, free_port, running
+from .people import add_people, app_client, cheap_hashing, log_in  # noqa: F401 (fixture)
 from .test_hardening import inline_parts
 
 CHROMIUM = "/usr/bin/chromium"
@@ -97,6 +98,27 @@ def test_few_regions_keep_the_select(client, big_client, monkeypatch):
     assert _option_count(html) == 5 + 3 + REGION_COUNT
     monkeypatch.setattr(region_choice, "REGION_SELECT_MAX", REGION_COUNT - 1)
     assert 'type="search"' in big_client.get("/?year=2022").text
+
+
+def test_the_accounts_form_takes_a_typed_region_when_there_are_many(big_store):
+    """The admin's new-account form: a text field with a few suggestions, not 3,006 options; the store still
+    refuses a name it does not hold, and takes one it does."""
+    add_people(big_store, "admin1")
+    admin = app_client(big_store)
+    csrf = log_in(admin, "admin1")
+    html = admin.get("/admin/users").text
+    assert '<select id="new-region"' not in html and "测试县2999" not in html
+    assert re.search(r'<input id="new-region" name="region" type="search"', html)
+    assert f"共 {REGION_COUNT} 个" in html
+    assert _option_count(html) == len(re.findall(r"<option\b", html.split('id="new-region"')[0])) \
+        + region_choice.REGION_SELECT_MAX
+    form = {"name": "haiyan", "role": "reporter", "unit": "海盐县统计局", "password": "long enough 12",
+            "csrf_token": csrf}
+    refused = admin.post("/admin/users", data={**form, "region": "海盐"}, follow_redirects=False)
+    assert refused.status_code == 400 and "地区 海盐 不在数据库中" in refused.text
+    taken = admin.post("/admin/users", data={**form, "region": HAIYAN}, follow_redirects=False)
+    assert taken.status_code == 303
+    assert big_store.user("haiyan").region == HAIYAN
 
 
 def test_a_typed_region_shows_its_findings(big_client):
