@@ -26,9 +26,7 @@ import argparse
 import cProfile
 import csv
 import pstats
-import resource
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +37,14 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import SHAPES, pg_database, region_rows, synthetic_plan  # bench/ is put on the path just above
+from synthetic import (  # bench/ is put on the path just above
+    SHAPES,
+    in_child,
+    peak_mb,
+    pg_database,
+    region_rows,
+    synthetic_plan,
+)
 
 HEADER = ["indicator", "region", "year", "value", "unit", "source", "note"]
 FLOOR_TABLE = ("CREATE TABLE floor (indicator TEXT NOT NULL, region TEXT NOT NULL, year INTEGER NOT NULL, "
@@ -161,27 +166,29 @@ def peak_memory(args, tmp: Path) -> None:
         counties = args.counties * scale
         path = tmp / f"observations-{scale}x.csv"
         rows = write_csv(path, county_names(counties), args.indicators, args.years, 0.0)
-        done = subprocess.run([sys.executable, __file__, "--rss-of", str(path), "--counties", str(counties),
-                               "--indicators", str(args.indicators), "--years", str(args.years)],
-                              capture_output=True, text=True)
-        if done.returncode:
-            print(f"  {scale:>2}× file  {rows:>9,} rows: refused ({done.stderr.strip().splitlines()[-1][:160]})")
+        found = in_child(memory_of_import, str(path), counties, args.indicators)
+        if "refused" in found:
+            print(f"  {scale:>2}× file  {rows:>9,} rows: refused ({found['refused'][:160]})")
             continue
-        before, peak = (int(n) for n in done.stdout.split())
+        before, peak = found["before"], found["peak"]
         print(f"  {scale:>2}× file  {rows:>9,} rows {path.stat().st_size / 1024 / 1024:7.1f} MB   "
-              f"peak RSS {peak / 1024:7.1f} MB   (before the import {before / 1024:6.1f} MB, "
-              f"import adds {(peak - before) / 1024:6.1f} MB)")
+              f"peak RSS {peak:7.1f} MB   (before the import {before:6.1f} MB, import adds {peak - before:6.1f} MB)")
 
 
-def rss_of(args, path: Path) -> None:
-    """In a fresh process: the peak RSS (KB) after the store is set up, and after the file is imported."""
+def memory_of_import(path: str, counties: int, indicators: int, queue) -> None:
+    """Fresh process: the peak RSS (MB) once the store is set up, and once the file is imported."""
+    from planwatch.errors import DataImportError
     from planwatch.observe import import_file
 
     with tempfile.TemporaryDirectory() as tmp_dir:
-        store = fresh_store(f"sqlite:///{Path(tmp_dir) / 'rss.db'}", args.indicators, region_tree(args.counties))
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        import_file(store, path)
-        print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        store = fresh_store(f"sqlite:///{Path(tmp_dir) / 'rss.db'}", indicators, region_tree(counties))
+        before = peak_mb()
+        try:
+            import_file(store, path)
+        except DataImportError as exc:
+            queue.put({"refused": str(exc)})
+        else:
+            queue.put({"before": before, "peak": peak_mb()})
         store.dispose()
 
 
@@ -202,11 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--profile", action="store_true", help="profile the first import instead")
     parser.add_argument("--memory", action="store_true", help="peak memory of the file and of one 10× larger instead")
-    parser.add_argument("--rss-of", type=Path, help=argparse.SUPPRESS)  # the fresh process of --memory
     args = parser.parse_args(argv)
-    if args.rss_of:
-        rss_of(args, args.rss_of)
-        return 0
     regions = region_tree(args.counties)
     counties = county_names(args.counties)
     with tempfile.TemporaryDirectory() as tmp_dir:

@@ -25,8 +25,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_import import write_csv
-from synthetic import in_child, peak_mb, pg_database, region_rows, synthetic_plan
+from bench_import import county_names, region_tree, write_csv
+from synthetic import in_child, peak_mb, pg_database, synthetic_plan
 
 NATIONAL_REGIONS = 5_500
 INDICATORS = 40
@@ -75,10 +75,9 @@ def evaluate_child(url: str, queue) -> None:
 
 def run_scale(backend: str, factor: float, tmp: Path) -> dict:
     counties = max(1, round(NATIONAL_REGIONS * factor))
-    regions = region_rows(counties + 1 + int((counties + 1) ** 0.5))
-    names = [name for name, _parent, level in regions if level == "county"][:counties]
+    regions = region_tree(counties)
     csv_path = tmp / f"growth-{factor}.csv"
-    rows = write_csv(csv_path, names, INDICATORS, YEARS, 0.0)
+    rows = write_csv(csv_path, county_names(counties), INDICATORS, YEARS, 0.0)
     db_name = None
     if backend == "sqlite":
         url = f"sqlite:///{tmp / f'growth-{factor}.db'}"
