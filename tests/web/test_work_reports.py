@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from planwatch.model import Milestone, ProjectReport, TaskAssignment, TaskState, TaskUpdate
 from planwatch.web import WebSettings, create_app
+from planwatch.web.work_context import amount_text
 
 from .people import PASSWORD, cheap_hashing, log_in  # noqa: F401 (fixture)
 
@@ -202,3 +203,8 @@ def test_the_tasks_page_and_its_export_show_units_and_planned_completion(site):
     page = anonymous.get("/tasks", params={"box": "专栏5"}).text
     assert '<a href="/tasks/box5.2">' in page and "<td>市科技局、市财政局</td>" in page
     assert "滞后，计划于 2024-12-31 完成，已逾期 181 天；最新填报（2025-06-30）为“按计划推进”；新建研究院2家" in page
+
+
+def test_an_amount_shown_in_the_form_keeps_every_digit():
+    # A figure shown in the form is sent back as shown: six significant digits would round 12.345678 to 12.3457.
+    assert [amount_text(v) for v in (12.345678, 50.0, 1234567.891, None)] == ["12.345678", "50", "1234567.891", ""]

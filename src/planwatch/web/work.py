@@ -35,6 +35,7 @@ from .work_context import (
     PROGRESS_CHARS,
     UNIT_CHARS,
     WorkInput,
+    amount_text,
     check_report_scope,
     find_project,
     find_task,
@@ -78,12 +79,10 @@ class WorkReportIn(BaseModel):
 
     def typed(self) -> WorkInput:
         """The body as the form's texts: one reading of a report, whichever way it came."""
-        def amount(value: float | None) -> str:
-            return "" if value is None else format(value, ".15g")
         return WorkInput(state=self.state or "", progress=self.progress or "", as_of=self.as_of or "",
                          year=str(self.year) if self.year is not None else "",
-                         planned_investment=amount(self.planned_investment),
-                         completed_investment=amount(self.completed_investment), actual=dict(self.actual),
+                         planned_investment=amount_text(self.planned_investment),
+                         completed_investment=amount_text(self.completed_investment), actual=dict(self.actual),
                          lead_unit=self.lead_unit or "", region=self.region or "")
 
 

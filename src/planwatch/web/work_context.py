@@ -330,18 +330,20 @@ def _project_form(view: ProjectView, seen: WorkReport | None, year: int) -> Work
     """The form as the unit finds it: its report of the year not yet approved, else the figures recorded."""
     if seen is not None and seen.project is not None and seen.state != SubmissionState.approved:
         p = seen.project
-        return WorkInput(year=str(p.year), planned_investment=_amount(p.planned_investment_yi_yuan),
-                         completed_investment=_amount(p.completed_investment_yi_yuan), actual=dict(p.actual),
+        return WorkInput(year=str(p.year), planned_investment=amount_text(p.planned_investment_yi_yuan),
+                         completed_investment=amount_text(p.completed_investment_yi_yuan), actual=dict(p.actual),
                          lead_unit=p.lead_unit or "", region=p.region or "", as_of=p.as_of)
     same_year = view.data_year == year
-    return WorkInput(year=str(year), planned_investment=_amount(view.year_planned if same_year else None),
-                     completed_investment=_amount(view.year_completed if same_year else None),
+    return WorkInput(year=str(year), planned_investment=amount_text(view.year_planned if same_year else None),
+                     completed_investment=amount_text(view.year_completed if same_year else None),
                      actual=dict(view.actual), lead_unit=view.lead_unit or "", region=view.region or "",
                      as_of=date.today().isoformat())
 
 
-def _amount(value: float | None) -> str:
-    return "" if value is None else format(value, "g")
+def amount_text(value: float | None) -> str:
+    """An amount as a form field shows it: every digit a float holds (``g`` alone would keep six, and a
+    figure shown and sent again would come back rounded)."""
+    return "" if value is None else format(value, ".15g")
 
 
 # ---------------------------------------------------------------- the work list and the queue
