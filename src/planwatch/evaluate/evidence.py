@@ -224,10 +224,11 @@ def gather(rows: Rows | None, regions: pd.Index, base_year: int, *, reduction: b
         return ev
     has_value = np.isfinite(rows.value)
     is_level = (rows.kind == "level") & has_value
-
     # A value from before the base year says nothing of progress in the period (the 15th plan judged on 2024
     # GDP, a year before its 2025 base, read as 基本符合预期 at completion -21% against time -20%).
-    at = _last_rows(rows.rc, is_level & (rows.year >= base_year))
+    in_period = rows.year >= base_year
+
+    at = _last_rows(rows.rc, is_level & in_period)
     ev.level = _pick(n, at, rows.value, np.nan)
     ev.level_year = _pick(n, at, rows.year.astype(float), np.nan)
     ev.level_bound = _pick(n, at, rows.bound, None)
@@ -260,14 +261,13 @@ def gather(rows: Rows | None, regions: pd.Index, base_year: int, *, reduction: b
     else:
         ev.growth_log, ev.growth_years, ev.growth_last_year = np.full(n, np.nan), np.zeros(n), np.full(n, np.nan)
 
-    at = _last_rows(rows.rc, (rows.kind == "cumulative") & has_value & (rows.year >= base_year))
+    at = _last_rows(rows.rc, (rows.kind == "cumulative") & has_value & in_period)
     ev.cumulative = _pick(n, at, rows.value, np.nan)
     ev.cumulative_year = _pick(n, at, rows.year.astype(float), np.nan)
     ev.cumulative_source = _pick(n, at, rows.source, None)
 
-    at = _last_rows(rows.rc, ~is_none(rows.text) & ~has_value & (rows.year >= base_year))
+    at = _last_rows(rows.rc, ~is_none(rows.text) & ~has_value & in_period)
     ev.text = _pick(n, at, rows.text, None)
-    in_period = rows.year >= base_year
     ev.any_rows = np.zeros(n, dtype=bool)
     ev.any_rows[rows.rc[in_period]] = True
     earlier = np.full(n, -np.inf)
