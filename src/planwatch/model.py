@@ -422,6 +422,10 @@ class Milestone(StrEnum):
     in_service = "in_service"  # 投用
 
 
+# The milestones in order, as a tuple: iterating the enum itself is slow, and it is done per project and per row.
+MILESTONES = tuple(Milestone)
+
+
 class ProjectReport(_Model):
     """What a project tracking sheet reports of one project for one year (重大项目进展).
 

@@ -29,7 +29,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from planwatch.errors import DataImportError, InputError
-from planwatch.model import Milestone, Project, ProjectReport
+from planwatch.model import MILESTONES, Milestone, Project, ProjectReport
 from planwatch.vocabulary import MILESTONE_LABELS
 
 from .cells import parse_date
@@ -46,7 +46,6 @@ MILESTONE_COLUMNS: dict[str, tuple[Milestone, str]] = {
 SHEET_COLUMNS = (NUMBER, NAME, IN_PLAN, LEAD, REGION, "总投资（亿元）", YEAR, "年度计划投资（亿元）",
                  "年度完成投资（亿元）", *MILESTONE_COLUMNS)
 CANONICAL_COLUMNS = (NUMBER, NAME, IN_PLAN, LEAD, REGION, YEAR, *MONEY_COLUMNS, *MILESTONE_COLUMNS)
-MILESTONES = tuple(Milestone)  # iterating the enum itself is slow, once per row
 MONEY_HEADER = re.compile(r"^(?P<name>总投资|年度计划投资|年度完成投资)\s*(?:[（(]\s*(?P<unit>亿元|万元)\s*[)）])?$")
 TO_YI_YUAN = {"亿元": 1.0, "万元": 0.0001}
 YES, NO = ("是", "yes", "y", "true", "1", "规划内"), ("否", "no", "n", "false", "0", "规划外", "新增")

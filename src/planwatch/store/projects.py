@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from planwatch.errors import InputError
-from planwatch.model import Milestone, ProjectReport, ProjectReportRow
+from planwatch.model import MILESTONES, Milestone, ProjectReport, ProjectReportRow
 
 from . import plans as plans_db
 from . import schema
@@ -48,7 +48,6 @@ DATE_KEYS = tuple((m, _date_column(m, "planned"), _date_column(m, "actual")) for
 # The date columns in Milestone order, planned then actual: read back as ProjectReportRow.planned and .actual.
 PLANNED_COLUMNS = tuple(schema.project_reports.c[_date_column(m, "planned")] for m in Milestone)
 ACTUAL_COLUMNS = tuple(schema.project_reports.c[_date_column(m, "actual")] for m in Milestone)
-MILESTONES = tuple(Milestone)
 
 
 def record(conn: Connection, plan_key: str | None, reports: Sequence[ProjectReport],
