@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from planwatch.errors import ConflictError, DataImportError, InputError, NotFoundError
-from planwatch.model import Plan
+from planwatch.model import Plan, TaskAssignment
 
 from . import plans as plans_db
 from . import regions as regions_db
@@ -144,19 +144,15 @@ def printable(text: str | None, what: str) -> str | None:
     return text
 
 
-def _unit(text: str | None, what: str) -> str | None:
+def check_unit(text: str | None, what: str) -> str | None:
+    """A unit's name as stored: trimmed, None when blank; InputError naming ``what`` (牵头单位, 配合单位 …) for a
+    control character or an over-long name. The store keeps no list of units: a name is checked for its form."""
     text = printable((text or "").strip(), what) or ""
     if not text:
         return None
     if len(text) > UNIT_CHARS:
         raise InputError(f"{what}名称过长：最多 {UNIT_CHARS} 个字符")
     return text
-
-
-def check_unit(text: str | None, what: str) -> str | None:
-    """A unit's name as stored: trimmed, None when blank; InputError naming ``what`` (牵头单位, 配合单位 …) for a
-    control character or an over-long name. The store keeps no list of units: a name is checked for its form."""
-    return _unit(text, what)
 
 
 def _user(row) -> User:
@@ -166,7 +162,7 @@ def _user(row) -> User:
 
 def check_account(name: str, role: str, unit: str | None) -> tuple[str, str, str | None]:
     """(name, role, unit) of a new account, checked before a password is asked for."""
-    name, role, unit = check_name(name), check_role(role), _unit(unit, "责任单位")
+    name, role, unit = check_name(name), check_role(role), check_unit(unit, "责任单位")
     if role == "reporter" and unit is None:
         raise InputError("填报单位账号（reporter）必须指定责任单位：请加 --unit 单位名称")
     return name, role, unit
@@ -176,7 +172,7 @@ def add_user(conn: Connection, name: str, *, role: str, password: str, unit: str
              region: str | None = None) -> User:
     """Create an account; a reporter must have a unit; a region must be a stored one."""
     name, role, unit = check_account(name, role, unit)
-    password, region = check_password(password), _unit(region, "地区")
+    password, region = check_password(password), check_unit(region, "地区")
     if region is not None and region not in regions_db.region_names(conn):
         raise InputError(f"地区 {region} 不在数据库中：请先导入地区（planwatch regions 文件）或检查名称")
     u = schema.users
@@ -253,7 +249,8 @@ def split_units(text: str | Iterable[str] | None) -> list[str]:
     return units
 
 
-def _where(a: Assignment) -> str:
+def where(a: Assignment | TaskAssignment) -> str:
+    """'第 3 行：' for an entry read from a sheet row, nothing for one given directly."""
     return f"第 {a.row} 行：" if a.row is not None else ""
 
 
@@ -267,19 +264,26 @@ def _check(plan: Plan, a: Assignment) -> tuple[str, str, list[str]]:
         raise InputError(f"找不到指标 {key}（应为规划中的指标编号、序号或名称，如 T2-1、1、地区生产总值）")
     if ind.id not in {i.id for i in plan.current_indicators()}:
         raise InputError(f"指标 {key}（{ind.name}）属于上一规划期的完成情况（表1），无需分工")
-    lead = _unit(a.lead_unit, "牵头单位")
-    if lead is None:
-        raise InputError(f"指标 {key} 缺少牵头单位")
-    co = [c for c in (_unit(c, "配合单位") for c in split_units(a.co_units)) if c]
-    if lead in co:
-        raise InputError(f"指标 {key}：{lead} 既是牵头单位又是配合单位")
+    lead, co = lead_and_co(a.lead_unit, a.co_units, f"指标 {key}")
     return ind.id, lead, co
+
+
+def lead_and_co(lead_unit: str | None, co_units: str | Iterable[str] | None, subject: str) -> tuple[str, list[str]]:
+    """The lead unit and the co-operating units of a subject ('指标 T2-1', '任务 box5.1') as stored, or an
+    InputError: a lead is required, and a unit cannot both lead and co-operate."""
+    lead = check_unit(lead_unit, "牵头单位")
+    if lead is None:
+        raise InputError(f"{subject} 缺少牵头单位")
+    co = [c for c in (check_unit(c, "配合单位") for c in split_units(co_units)) if c]
+    if lead in co:
+        raise InputError(f"{subject}：{lead} 既是牵头单位又是配合单位")
+    return lead, co
 
 
 def assign(conn: Connection, entries: list[Assignment], plan_key: str | None = None) -> list[Responsibility]:
     """Set (or replace) the responsibility of each indicator, all or nothing: every problem is listed."""
     plan_id = plans_db.plan_id_of(conn, plan_key)
-    plan = plans_db.read(conn, _key_of(conn, plan_id))
+    plan = plans_db.read(conn, plans_db.plan_key_of(conn, plan_id))
     if not entries:
         raise InputError("没有要写入的分工")
     problems: list[str] = []
@@ -288,12 +292,12 @@ def assign(conn: Connection, entries: list[Assignment], plan_key: str | None = N
         try:
             ind_id, lead, co = _check(plan, a)
         except InputError as exc:
-            problems.append(f"{_where(a)}{exc}")
+            problems.append(f"{where(a)}{exc}")
             continue
         if ind_id in checked:
             first = checked[ind_id][0]
             at = f"第 {first.row} 行" if first.row is not None else "前面"
-            problems.append(f"{_where(a)}指标 {a.indicator} 已在{at}分工，同一指标只能有一个牵头单位")
+            problems.append(f"{where(a)}指标 {a.indicator} 已在{at}分工，同一指标只能有一个牵头单位")
             continue
         checked[ind_id] = (a, lead, co)
     if len(problems) == 1 and len(entries) == 1 and entries[0].row is None:
@@ -311,14 +315,10 @@ def assign(conn: Connection, entries: list[Assignment], plan_key: str | None = N
     return [done[ind_id] for ind_id in checked]
 
 
-def _key_of(conn: Connection, plan_id: int) -> str:
-    return conn.execute(select(schema.plans.c.key).where(schema.plans.c.id == plan_id)).scalar_one()
-
-
 def responsibilities(conn: Connection, plan_key: str | None = None) -> list[Responsibility]:
     """The responsibilities of a plan (default: the latest loaded), in the plan's indicator order."""
     plan_id = plans_db.plan_id_of(conn, plan_key)
-    key = _key_of(conn, plan_id)
+    key = plans_db.plan_key_of(conn, plan_id)
     plan = plans_db.read(conn, key)
     order = {ind.id: n for n, ind in enumerate(plan.indicators)}
     r = schema.responsibilities

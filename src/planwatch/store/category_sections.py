@@ -138,13 +138,13 @@ def category_sections(plan_key: str, plan: Plan, decisions: list[SectionDecision
 
 def read(conn: Connection, plan_key: str | None) -> CategorySections:
     """A stored plan's (latest version's) categories with their proposed and decided headings."""
-    key = _key(conn, plan_key)
+    key = plans_db.plan_key_of(conn, plans_db.plan_id_of(conn, plan_key))
     return category_sections(key, plans_db.read(conn, key), decisions(conn, key))
 
 
 def decisions(conn: Connection, plan_key: str | None) -> list[SectionDecision]:
     """Every current decision on a plan's categories, oldest first."""
-    key = _key(conn, plan_key)
+    key = plans_db.plan_key_of(conn, plans_db.plan_id_of(conn, plan_key))
     t = schema.category_sections
     found = conn.execute(select(t).where(t.c.plan_id == plans_db.plan_id_of(conn, key)).order_by(t.c.decided_at, t.c.id))
     return [SectionDecision(plan_key=key, category=r.category, section_id=r.section_id, verdict=r.verdict,
@@ -157,7 +157,7 @@ def decide(conn: Connection, plan_key: str | None, category: str, section_id: st
     verdict (None when there was none). InputError names what was expected when either is not the plan's."""
     if verdict not in VERDICTS:
         raise InputError(f"决定“{verdict[:20]}”无效：应为 {' 或 '.join(f'{v}（{CATEGORY_SECTION_LABELS[v]}）' for v in VERDICTS)}")
-    key = _key(conn, plan_key)
+    key = plans_db.plan_key_of(conn, plans_db.plan_id_of(conn, plan_key))
     plan = plans_db.read(conn, key)
     category, section_id = category.strip(), section_id.strip()
     known = categories(plan)
@@ -178,9 +178,3 @@ def decide(conn: Connection, plan_key: str | None, category: str, section_id: st
     else:
         conn.execute(t.update().where(where).values(**values))
     return SectionDecision(plan_key=key, category=category, section_id=section_id, **values), before
-
-
-def _key(conn: Connection, plan_key: str | None) -> str:
-    """The key of the plan named (or of the most recently loaded one)."""
-    plan_id = plans_db.plan_id_of(conn, plan_key)
-    return str(conn.execute(select(schema.plans.c.key).where(schema.plans.c.id == plan_id)).scalar_one())

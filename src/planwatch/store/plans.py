@@ -136,6 +136,11 @@ def _insert_rows(conn: Connection, version_id: int, plan: Plan) -> None:
         conn.execute(schema.targets.insert(), tgts)
 
 
+def plan_key_of(conn: Connection, plan_id: int) -> str:
+    """The key of the plan with this id."""
+    return str(conn.execute(select(schema.plans.c.key).where(schema.plans.c.id == plan_id)).scalar_one())
+
+
 def plan_id_of(conn: Connection, key: str | None) -> int:
     """The id of the plan with this key, or of the most recently loaded plan."""
     p, v = schema.plans, schema.plan_versions

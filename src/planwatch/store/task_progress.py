@@ -17,7 +17,7 @@ from planwatch.model import Plan, TaskAssignment, TaskState, TaskUpdate
 
 from . import audit, schema
 from . import plans as plans_db
-from .accounts import check_unit, split_units
+from .accounts import lead_and_co, where
 
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -83,12 +83,7 @@ def progress(conn: Connection, plan_key: str | None) -> TaskProgress:
     latest: dict[str, TaskProgressRecord] = {}
     for r in sorted(history, key=lambda r: (r.as_of, r.id)):
         latest[r.task_id] = r
-    return TaskProgress(plan_key=_key_of(conn, plan_id), latest=latest, history=history)
-
-
-def _key_of(conn: Connection, plan_id: int) -> str:
-    p = schema.plans
-    return str(conn.execute(select(p.c.key).where(p.c.id == plan_id)).scalar_one())
+    return TaskProgress(plan_key=plans_db.plan_key_of(conn, plan_id), latest=latest, history=history)
 
 
 def _history(conn: Connection, plan_id: int) -> list[TaskProgressRecord]:
@@ -109,10 +104,6 @@ class TaskAssignmentRecord(TaskAssignment):
     updated_at: datetime
 
 
-def _where(a: TaskAssignment) -> str:
-    return f"第 {a.row} 行：" if a.row is not None else ""
-
-
 def _checked(plan: Plan, a: TaskAssignment) -> TaskAssignment:
     """The assignment with its names trimmed and checked, or an InputError naming the field and what was expected."""
     task_id = (a.task_id or "").strip()
@@ -121,12 +112,7 @@ def _checked(plan: Plan, a: TaskAssignment) -> TaskAssignment:
         raise InputError(f"任务 {task_id[:40] or '（空）'}：规划中没有该任务（应为任务编号，如 box5.1）")
     if not task.confirmed:
         raise InputError(f"任务 {task_id} 是正文任务候选，尚未在规划文件中确认（confirmed: true），不能分工")
-    lead = check_unit(a.lead_unit, "牵头单位")
-    if lead is None:
-        raise InputError(f"任务 {task_id} 缺少牵头单位")
-    co = [c for c in (check_unit(c, "配合单位") for c in split_units(a.co_units)) if c]
-    if lead in co:
-        raise InputError(f"任务 {task_id}：{lead} 既是牵头单位又是配合单位")
+    lead, co = lead_and_co(a.lead_unit, a.co_units, f"任务 {task_id}")
     due = (a.planned_completion or "").strip() or None
     if due is not None:
         try:
@@ -139,7 +125,7 @@ def _checked(plan: Plan, a: TaskAssignment) -> TaskAssignment:
 def assign(conn: Connection, plan_key: str | None, entries: Sequence[TaskAssignment], actor: str) -> list[TaskAssignmentRecord]:
     """Set (or replace) the assignment of each task, all or nothing (every problem listed), each change audited."""
     plan_id = plans_db.plan_id_of(conn, plan_key)
-    key = _key_of(conn, plan_id)
+    key = plans_db.plan_key_of(conn, plan_id)
     plan = plans_db.read(conn, key)
     if not entries:
         raise InputError("没有要写入的任务分工")
@@ -149,12 +135,12 @@ def assign(conn: Connection, plan_key: str | None, entries: Sequence[TaskAssignm
         try:
             done = _checked(plan, a)
         except InputError as exc:
-            problems.append(f"{_where(a)}{exc}")
+            problems.append(f"{where(a)}{exc}")
             continue
         if done.task_id in checked:
             first = checked[done.task_id]
             at = f"第 {first.row} 行" if first.row is not None else "前面"
-            problems.append(f"{_where(a)}任务 {done.task_id} 已在{at}分工，同一任务只能有一个牵头单位")
+            problems.append(f"{where(a)}任务 {done.task_id} 已在{at}分工，同一任务只能有一个牵头单位")
             continue
         checked[done.task_id] = done
     if len(problems) == 1 and len(entries) == 1 and entries[0].row is None:

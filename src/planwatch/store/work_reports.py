@@ -99,13 +99,9 @@ def _parsed(kind: WorkKind, text: str) -> dict[str, TaskUpdate | ProjectReport]:
     return {"project": ProjectReport.model_validate_json(text)}
 
 
-def _key_of(conn: Connection, plan_id: int) -> str:
-    return str(conn.execute(select(schema.plans.c.key).where(schema.plans.c.id == plan_id)).scalar_one())
-
-
 def _report(conn: Connection, row) -> WorkReport:
     kind = WorkKind(row.kind)
-    return WorkReport(id=row.id, plan_key=_key_of(conn, row.plan_id), kind=kind, subject=row.subject, year=row.year,
+    return WorkReport(id=row.id, plan_key=plans_db.plan_key_of(conn, row.plan_id), kind=kind, subject=row.subject, year=row.year,
                       unit=row.unit, **_parsed(kind, row.content), state=SubmissionState(row.state),
                       version=row.version, comment=row.comment, author=row.author, created_at=row.created_at,
                       updated_at=row.updated_at, updated_by=row.updated_by)
