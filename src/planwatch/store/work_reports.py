@@ -99,40 +99,46 @@ def _parsed(kind: WorkKind, text: str) -> dict[str, TaskUpdate | ProjectReport]:
     return {"project": ProjectReport.model_validate_json(text)}
 
 
-def _report(conn: Connection, row) -> WorkReport:
+def _selected():
+    """The work reports with their plan's key, read in the same statement (not one query per report)."""
+    t, p = schema.work_reports, schema.plans
+    return select(t, p.c.key.label("plan_key")).join(p, p.c.id == t.c.plan_id)
+
+
+def _report(row) -> WorkReport:
     kind = WorkKind(row.kind)
-    return WorkReport(id=row.id, plan_key=plans_db.plan_key_of(conn, row.plan_id), kind=kind, subject=row.subject, year=row.year,
+    return WorkReport(id=row.id, plan_key=row.plan_key, kind=kind, subject=row.subject, year=row.year,
                       unit=row.unit, **_parsed(kind, row.content), state=SubmissionState(row.state),
                       version=row.version, comment=row.comment, author=row.author, created_at=row.created_at,
                       updated_at=row.updated_at, updated_by=row.updated_by)
 
 
 def get(conn: Connection, report_id: int) -> WorkReport:
-    row = conn.execute(select(schema.work_reports).where(schema.work_reports.c.id == report_id)).first()
+    row = conn.execute(_selected().where(schema.work_reports.c.id == report_id)).first()
     if row is None:
         raise NotFoundError(f"没有编号为 {report_id} 的工作填报")
-    return _report(conn, row)
+    return _report(row)
 
 
 def find(conn: Connection, plan_key: str | None, kind: WorkKind, subject: str, year: int | None) -> WorkReport | None:
     """The report of a task (or of a project's year), if one was ever entered."""
     t = schema.work_reports
-    query = select(t).where(t.c.plan_id == plans_db.plan_id_of(conn, plan_key), t.c.kind == str(kind),
-                            t.c.subject == subject)
+    query = _selected().where(t.c.plan_id == plans_db.plan_id_of(conn, plan_key), t.c.kind == str(kind),
+                              t.c.subject == subject)
     query = query.where(t.c.year.is_(None) if year is None else t.c.year == year)
     row = conn.execute(query).first()
-    return None if row is None else _report(conn, row)
+    return None if row is None else _report(row)
 
 
 def reports(conn: Connection, plan_key: str | None, *, state: SubmissionState | None = None, unit: str | None = None,
             kind: WorkKind | None = None, subject: str | None = None) -> list[WorkReport]:
     """A plan's work reports matching the filters, oldest first."""
     t = schema.work_reports
-    query = select(t).where(t.c.plan_id == plans_db.plan_id_of(conn, plan_key)).order_by(t.c.id)
+    query = _selected().where(t.c.plan_id == plans_db.plan_id_of(conn, plan_key)).order_by(t.c.id)
     for column, value in ((t.c.state, state), (t.c.unit, unit), (t.c.kind, kind), (t.c.subject, subject)):
         if value is not None:
             query = query.where(column == str(value))
-    return [_report(conn, row) for row in conn.execute(query)]
+    return [_report(row) for row in conn.execute(query)]
 
 
 def events(conn: Connection, report_id: int) -> list[WorkReportEvent]:

@@ -424,14 +424,19 @@ def decide(dash: Dashboard, user: User, submission_id: int, action: str, comment
     return submission_record(done, dash.snapshot().plan)
 
 
+def seen_version(text: str) -> int | None:
+    """The version a form says its sender saw (its hidden ``version`` field); None when blank or not a number,
+    and the step is then taken on whatever version is current."""
+    try:
+        return int(text[:12]) if text else None
+    except ValueError:
+        return None
+
+
 def decision_form(request: Request, dash: Dashboard, user: User, submission_id: int, action: str,
                   comment: str, version: str) -> Response:
     try:
-        seen = int(version) if version else None
-    except ValueError:
-        seen = None
-    try:
-        decide(dash, user, submission_id, action, comment, seen)
+        decide(dash, user, submission_id, action, comment, seen_version(version))
     except (ConflictError, InputError) as exc:
         status = 409 if isinstance(exc, ConflictError) else 400
         return render(request, "submission.html", submission_context(dash, user, submission_id, message=str(exc)),

@@ -29,7 +29,7 @@ from .context import Dashboard, period_years
 from .error_pages import status_of
 from .projects import YEAR
 from .render import render
-from .rounds import COMMENT, DECISION_RESPONSES, PLAIN, VERSION, DecisionIn, account, form_data
+from .rounds import COMMENT, DECISION_RESPONSES, PLAIN, VERSION, DecisionIn, account, form_data, seen_version
 from .state import dashboard
 from .work_context import (
     PROGRESS_CHARS,
@@ -132,10 +132,8 @@ def posted_input(form: FormData) -> WorkInput:
 
 
 def posted_version(form: FormData) -> int | None:
-    try:
-        return int(str(form.get("version") or "0")[:12])
-    except ValueError:
-        return None
+    """The version a report form was filled on: 0 (nothing reported yet) when the field is missing."""
+    return seen_version(str(form.get("version") or "0"))
 
 
 def back_to(request: Request, url: str) -> RedirectResponse:
@@ -270,13 +268,9 @@ def decide(dash: Dashboard, user: User, report_id: int, action: str, comment: st
 def decision_form(request: Request, dash: Dashboard, viewer: Viewer, report_id: int, action: str, comment: str,
                   version: str) -> Response:
     """A decision from a page's form: back to the subject's page, or that page again with the reason."""
-    try:
-        seen = int(version) if version else None
-    except ValueError:
-        seen = None
     report = find_report(dash, report_id)
     try:
-        done = decide(dash, account(viewer), report_id, action, comment, seen)
+        done = decide(dash, account(viewer), report_id, action, comment, seen_version(version))
     except (ConflictError, InputError) as exc:
         if report.kind == WorkKind.task:
             page, ctx = "task.html", task_context(dash, viewer, report.subject, message=str(exc))
