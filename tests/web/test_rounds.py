@@ -140,7 +140,12 @@ def test_the_whole_round(cycle):
     public = app_client(store)
     assert finding(public, "T2-3") == (72.4, 2022)
 
-    # The planner returns one with a comment and approves the other.
+    # The planner sees the review forms on a submitted figure's page ...
+    page = planner.get(f"/submissions/{urban_sub.id}").text
+    assert f'action="/submissions/{urban_sub.id}/approve"' in page and f'action="/submissions/{urban_sub.id}/return"' in page
+    assert '<h2 id="decide-h">审核</h2>' in page and '<textarea id="comment" name="comment"' in page
+    assert f'name="version" value="{urban_sub.version}"' in page
+    # ... and returns one with a comment and approves the other.
     back = planner.post(f"/submissions/{gdp_sub.id}/return", data={"csrf_token": ptoken, "version": "2",
                                                                    "comment": "请核实是否含新并入地区"},
                         follow_redirects=False)
