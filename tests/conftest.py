@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
+from planwatch.cli import main
 from planwatch.samples import JIAXING_ACTUALS, JIAXING_OUTLINE
 
 DATA = Path(__file__).parent / "data"
@@ -182,3 +185,11 @@ def two_plans(jiaxing_store, jiaxing_plan):
     jiaxing_store.load_plan(fifteenth, source="test")
     jiaxing_store.add_observations([Observation(indicator="T2-1", region="嘉兴市", year=2026, value=8800.0, unit="亿元")])
     return jiaxing_store, plan_key(jiaxing_plan), plan_key(fifteenth)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """``planwatch ARGS`` in this process: its exit code, what it printed and what it wrote to stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()

@@ -4,23 +4,15 @@ keys of ``planwatch plans --json``; the 15th plan is the conftest copy (``two_pl
 import csv
 import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
 
 from openpyxl import load_workbook
+from tests.conftest import run
 
-from planwatch.cli import main
 from planwatch.inert_cells import text_from_csv
 
 HEADERS = ["规划", "来源", "规划期", "指标编号", "指标名称", "单位", "属性", "基期值", "基期年份", "规划目标", "目标值",
            "目标年份", "目标年实际值", "最新值", "最新值年份", "实际值单位", "评估结论", "评估依据", "评估年份",
            "下一规划目标", "下一规划目标年份"]
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_families_lists_the_three_plans_with_the_13th_from_table_1(two_plans):

@@ -14,13 +14,11 @@ The shares are binary fractions, so every sum below is exact.
 
 from __future__ import annotations
 
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
+from tests.conftest import run
 
-from planwatch.cli import main
 from planwatch.errors import EvaluationError
 from planwatch.evaluate.comparability import is_total
 from planwatch.evaluate.counties_vs_city import check, counties_of, read_county_check
@@ -137,13 +135,6 @@ def test_county_plans_are_chosen_by_region_and_period(jiaxing_plan, counties):
 
 # ------------------------------------------------------------------ from a store, and at the command line
 
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
 def county_store(jiaxing_store, counties):
     for plan in counties:
@@ -181,7 +172,7 @@ def test_counties_command(county_store, jiaxing_plan):
 
 
 def test_with_two_city_plans_the_command_asks_which(county_store, jiaxing_plan):
-    from tests.conftest import fifteenth_plan
+    from tests.conftest import fifteenth_plan, run
 
     county_store.load_plan(fifteenth_plan(jiaxing_plan), source="test")
     with pytest.raises(EvaluationError, match="有 2 个市级规划下辖县级规划，请用 --plan 指定其中一个"):

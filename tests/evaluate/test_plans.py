@@ -5,23 +5,13 @@ as an office holding both plans in 2026 has them; its GDP keeps the id T2-1, so 
 once serve both.
 """
 
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
-from tests.conftest import FIFTEENTH
+from tests.conftest import FIFTEENTH, run
 
-from planwatch.cli import main
 from planwatch.errors import EvaluationError
 from planwatch.evaluate import assess, read_inputs
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_plans_are_listed(two_plans):

@@ -6,14 +6,11 @@ a new plan would be: a new first row 人均地区生产总值 (T2-1, 元), every
 “GDP” in 万元 (T2-2, no. 2). Its T2-1 is therefore not the 14th's T2-1.
 """
 
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
-from tests.conftest import fifteenth_plan
+from tests.conftest import fifteenth_plan, run
 
-from planwatch.cli import main
 from planwatch.errors import DataImportError
 from planwatch.evaluate import assess, read_inputs
 from planwatch.model import Baseline, Indicator, Target
@@ -45,13 +42,6 @@ def two_plans(jiaxing_store, jiaxing_plan):
     fifteenth = renumbered(fifteenth_plan(jiaxing_plan))
     jiaxing_store.load_plan(fifteenth, source="test")
     return jiaxing_store, plan_key(jiaxing_plan), plan_key(fifteenth)
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 def write(tmp_path, name: str, rows: str):

@@ -9,14 +9,10 @@ beyond the synonyms, so it does not match the 14th's 地区生产总值 (T2-1, �
 
 from __future__ import annotations
 
-import io
-from contextlib import redirect_stderr, redirect_stdout
-
 import pytest
-from tests.conftest import fifteenth_plan
+from tests.conftest import fifteenth_plan, run
 from tests.evaluate.test_series_across_plans import renumbered
 
-from planwatch.cli import main
 from planwatch.errors import InputError
 from planwatch.evaluate import assess, read_inputs
 from planwatch.observe import import_file
@@ -53,13 +49,6 @@ def write(tmp_path, name: str, rows: str):
     path = tmp_path / name
     path.write_text("指标,地区,年份,数值,单位,口径版本\n" + rows, encoding="utf-8")
     return path
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 def history(store, key: str, year: int) -> list[tuple]:
