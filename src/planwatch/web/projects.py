@@ -37,6 +37,7 @@ from planwatch.evaluate.projects import (
 )
 from planwatch.evaluate.tasks import TasksOverview, stored_updates, tasks_overview
 from planwatch.figures import fmt_number, fmt_share
+from planwatch.ingest.work_sections import chapter_of
 from planwatch.model import Indicator, Milestone, OutlineNode, Plan, ProjectReportRow, TaskState
 from planwatch.vocabulary import (
     MILESTONE_LABELS,
@@ -293,7 +294,7 @@ def tasks_content(snap: Snapshot, overview: TasksOverview, rows: list[dict[str, 
 
 def indicator_chapter(plan: Plan, ind: Indicator) -> OutlineNode | None:
     """The chapter (一、二、…) whose lines hold the indicator's row, as the plan prints it."""
-    return next((n for n in plan.outline if n.level == 1 and n.line <= ind.line <= n.line_end), None)
+    return chapter_of(plan, ind.line)
 
 
 def chapter_work(dash: Dashboard, snap: Snapshot, ind: Indicator, year: int) -> dict[str, Any]:
