@@ -170,9 +170,7 @@ def _reasons(latest: TaskUpdate | None, due: str | None, overdue: int | None) ->
         reasons.append(f"计划于 {due} 完成，已逾期 {overdue} 天")
         if latest is None:
             reasons.append("尚无进展填报")
-        elif latest.state != TaskState.behind:
-            reasons.append(f"最新填报（{latest.as_of}）为“{task_state_label(latest.state)}”")
-    if latest is not None and latest.state == TaskState.behind:
+    if latest is not None and (overdue is not None or latest.state == TaskState.behind):
         reasons.append(f"最新填报（{latest.as_of}）为“{task_state_label(latest.state)}”")
     return tuple(reasons)
 
