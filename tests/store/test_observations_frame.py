@@ -4,6 +4,9 @@ through COPY), the same frame on both, whatever the types SQLite kept."""
 from __future__ import annotations
 
 import math
+import sqlite3
+import subprocess
+import sys
 
 import pandas as pd
 
@@ -34,18 +37,78 @@ def test_the_frame_is_the_current_rows(hand_store):
     assert ("T2-1", "嘉兴市", 2021, 9.5, None, None, "level", "亿元", "年鉴", None, "final") in rows
     assert ("T2-1", "南湖区", 2022, 3022.0, None, None, "level", "亿元", "公报", None, None) in rows
     assert ("T2-9", "海宁市", 2024, None, None, "增长9.3%", "text", None, None, None, None) in rows
-    assert [str(frame[c].dtype) for c in ("year", "value", "region")] == ["int64", "float64", "str"]
+    assert [str(frame[c].dtype) for c in ("year", "value", "region")] == ["int64", "float64", "category"]
     assert frame.loc[frame["kind"] == "text", "value"].isna().all()
     assert _rows(hand_store.observation_frame(max_year=2021)) == [r for r in rows if r[2] <= 2021]
     key = hand_store.plans()[0].key
     assert _rows(hand_store.observation_frame(key)) == rows  # the plan's indicators: T2-1 and T2-9 are its
 
 
-def test_texts_are_arrow_columns_not_an_object_per_cell(hand_store):
+def test_texts_are_categories_in_sorted_order_not_an_object_per_cell(hand_store):
     _fill(hand_store)
     frame = hand_store.observation_frame()
-    assert isinstance(frame["region"].array, pd.arrays.ArrowStringArray)
-    assert isinstance(frame["source"].array, pd.arrays.ArrowStringArray)
+    assert frame["region"].cat.categories.tolist() == ["南湖区", "嘉兴市", "海宁市"]  # sorted, as the texts sort
+    assert frame["region"].cat.codes.dtype == "int8"
+    assert frame.sort_values(["region", "year"])["region"].tolist()[:3] == ["南湖区"] * 3
+    assert frame["source"].cat.categories.tolist() == ["公报", "年鉴"] and frame["source"].isna().sum() == 1
+    assert frame["bound"].cat.categories.tolist() == [] and frame["bound"].isna().all()  # no value at all
+
+
+def test_a_large_store_is_read_in_parts_into_the_same_frame(tmp_path, hand_plan, monkeypatch):
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    store.init()
+    store.load_plan(hand_plan, source="hand")
+    _fill(store)
+    whole = _rows(store.observation_frame())
+    monkeypatch.setattr(obs_db, "PARTS_FROM_ROWS", 1)
+    monkeypatch.setattr(obs_db.os, "cpu_count", lambda: 8)
+    read = []
+    real = obs_db._read_part
+    monkeypatch.setattr(obs_db, "_read_part", lambda path, sql, rows: read.append(rows) or real(path, sql, rows))
+    parts = store.observation_frame()
+    store.dispose()
+    assert read == [3, 3, 3, 2]  # 4 readers over rowids 1..11: nine figures, a revision of one, a text
+    assert _rows(parts) == whole and len(whole) == 10
+
+
+def test_reading_the_frame_leaves_a_writers_lock_in_place(tmp_path, hand_plan):
+    """The Arrow driver carries its own SQLite: had it opened the store file, closing it would drop every POSIX
+    lock this process holds on the file, and another process could write beside our open write transaction."""
+    path = tmp_path / "store.db"
+    store = open_store(f"sqlite:///{path}")
+    store.init()
+    store.load_plan(hand_plan, source="hand")
+    _fill(store)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE observations SET note = '未提交' WHERE id = 1")
+    probe = [sys.executable, "-c", f"import sqlite3; c = sqlite3.connect({str(path)!r}, timeout=0, isolation_level=None)"
+             "; c.execute('BEGIN IMMEDIATE')"]
+    assert "database is locked" in subprocess.run(probe, capture_output=True, text=True).stderr
+    frame = store.observation_frame()
+    assert "database is locked" in subprocess.run(probe, capture_output=True, text=True).stderr  # still ours
+    assert "未提交" not in frame["note"].tolist() and len(frame) == 10  # what is committed, nothing else
+    writer.execute("COMMIT")
+    writer.close()
+    assert "未提交" in store.observation_frame()["note"].tolist()
+    store.dispose()
+
+
+def test_batches_agree_on_types_however_the_rows_fall(tmp_path, hand_plan):
+    """Each part begins with a typed placeholder row: a note that first appears in a later batch still reads."""
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    store.init()
+    store.load_plan(hand_plan, source="hand")
+    store.add_observations([Observation(indicator="T2-1", region="嘉兴市", year=2000 + n, value=float(n))
+                            for n in range(5)] + [Observation(indicator="T2-1", region="海宁市", year=2021, value=1.5,
+                                                              note="初步核算", bound=">")])
+    with store.read() as conn:
+        query = obs_db.select(*(obs_db.schema.observations.c[c] for c in obs_db.FRAME_COLUMNS))
+        sql = obs_db._typed_sql(query, conn.dialect)
+    store.dispose()
+    table = obs_db._read_part(str(tmp_path / "store.db"), sql, 1)  # batches of 2 rows
+    assert table.num_rows == 6 and table.column("note").to_pylist()[-1] == "初步核算"
+    assert str(table.schema.field("note").type) == "string"
 
 
 def test_a_text_after_many_empty_rows_is_read(hand_store):

@@ -17,12 +17,20 @@ from .meta import read_meta
 from .outline import Outline, read_outline
 from .projects import read_programmes, read_projects
 from .prose import read_prose
-from .readers import read_document
 from .review import collect_flags, duplicate_id_warnings
 from .tables import Table, find_tables
 from .tasks import read_tasks
 
 __all__ = ["MAX_PLAN_BYTES", "Document", "plan_from_document", "read_document", "read_plan", "read_plan_text"]
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a plan file from disk with the reader of its format (:func:`.readers.read_document`)."""
+    # Imported here: the format libraries (pdfplumber, python-docx, lxml) are loaded when a file is read, not by
+    # every process that merely imports a rule of this package (the store and the evaluation do).
+    from .readers import read_document as read_file
+
+    return read_file(path)
 
 
 def read_plan(path: str | Path) -> Plan:

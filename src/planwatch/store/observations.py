@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -25,18 +28,17 @@ from typing import Any
 import adbc_driver_manager.dbapi as adbc_dbapi
 import adbc_driver_sqlite
 import adbc_driver_sqlite.dbapi as adbc_sqlite
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, select, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, literal, select, text, union_all
+from sqlalchemy.engine import Connection, Dialect
 
 from planwatch.model import Observation
 from planwatch.vintages import revision_order, vintage_rank
 
 from . import schema
-from .connection import READ_WAIT_SECONDS, unreachable
+from .connection import unreachable
 from .plans import now
 
 FRAME_COLUMNS = ["indicator", "region", "year", "value", "bound", "text", "kind", "unit", "source", "note", "vintage"]
@@ -419,72 +421,104 @@ def frame(conn: Connection, indicators: Sequence[str] | None = None, *, max_year
     return _frame_by_arrow(conn, select(*(value if c == "value" else o.c[c] for c in FRAME_COLUMNS)).where(*conds))
 
 
-def _frame_by_arrow(conn: Connection, query) -> pd.DataFrame:
-    """SQLite: the query read by the ADBC SQLite driver straight into Arrow columns, in C, then handed to pandas
-    without copying the texts (its ``str`` columns are Arrow arrays: a few bytes per cell, no object per cell).
+def _frame_by_arrow(conn: Connection, query: Select) -> pd.DataFrame:
+    """SQLite: the query read by the ADBC SQLite driver straight into Arrow columns, in C (no Python object per
+    row), from a copy of the store made for the read.
 
-    The driver reads the file on a connection of its own (what is committed, as any reader sees it); an
-    in-memory database lives in its one connection only, so it is copied to a temporary file first."""
+    The driver carries its own build of SQLite. Two builds in one process must not open one file: POSIX
+    locks belong to the process, so when one build closes the file it drops the locks the other holds (a
+    writer's among them), and neither sees the other's locks: the documented way to corrupt a database
+    (sqlite.org/howtocorrupt.html, 2.2.1). So the store's own driver copies it with SQLite's backup (one
+    step: one committed state, whatever a writer is doing) into a private file, which the driver then reads
+    in parts at once (:func:`_read_arrow`), none of them able to see another state."""
     raw = conn.connection.driver_connection
     assert isinstance(raw, sqlite3.Connection), "the SQLite store runs on the standard sqlite3 driver"
-    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    path = conn.engine.url.database
-    if path in (None, "", ":memory:"):
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = sqlite3.connect(Path(tmp) / "store.db")
+    with tempfile.TemporaryDirectory(prefix="planwatch-frame-") as tmp:
+        path = str(Path(tmp) / "store.db")
+        with closing(sqlite3.connect(path)) as copy:
             raw.backup(copy)
-            copy.close()
-            return _arrow_frame(_read_arrow(str(Path(tmp) / "store.db"), sql, str(conn.engine.url)))
-    return _arrow_frame(_read_arrow(path, sql, str(conn.engine.url)))
+        return _arrow_frame(_read_arrow(path, query, conn.dialect, str(conn.engine.url)))
 
 
-# The read transaction's first statement: the bound on the rows of the frame query that follows (one_batch).
 GREATEST_ID = "SELECT coalesce(max(id), 0) FROM observations"
+# From this many stored rows the frame is read in parts, by one connection per CPU (at most READERS) at once:
+# SQLite steps a query on one thread, and stepping is most of the read.
+PARTS_FROM_ROWS = 200_000
+READERS = 4
 
 
-def one_batch(greatest_id: int) -> str:
-    """Rows per batch of the ADBC read: at least every stored revision, so all rows come in one batch.
-
-    The driver infers each column's Arrow type from its first batch and refuses a later value of another
-    type (a note column NULL for a million rows, then a text), so the batch must hold every row. It also
-    reserves memory for a whole batch up front: a bound far beyond the store (2**30 rows reserved 170 GB of
-    address space, and a process that large cannot fork the report's chart workers), so the bound is the
-    table's greatest id (the rowid: read at once), which no query of current rows exceeds; it is read in the
-    same read transaction as the rows, so a writer committing in between cannot add rows beyond it."""
-    return str(max(greatest_id, 1))
-
-
-def _read_arrow(path: str, sql: str, url: str) -> pa.Table:
+def _read_arrow(path: str, query: Select, dialect: Dialect, url: str) -> pa.Table:
+    """The query's rows from the private copy at ``path``, as one Arrow table, read in parts by rowid range
+    where the store is large (nobody writes the copy, so every part reads the same rows)."""
     try:
-        with adbc_sqlite.connect(path) as db, db.cursor() as cur:
-            cur.execute(f"PRAGMA busy_timeout = {READ_WAIT_SECONDS * 1000}")  # wait for a writer's commit
-            cur.execute(GREATEST_ID)
-            found = cur.fetchone()
-            assert found is not None, "an aggregate without GROUP BY gives one row"
-            cur.adbc_statement.set_options(**{adbc_driver_sqlite.StatementOptions.BATCH_ROWS.value:
-                                              one_batch(int(found[0]))})
-            cur.execute(sql)
-            return cur.fetch_arrow_table()
-    except adbc_dbapi.Error as exc:
+        with closing(sqlite3.connect(path)) as copy:
+            greatest = int(copy.execute(GREATEST_ID).fetchone()[0])
+        readers = min(os.cpu_count() or 1, READERS) if greatest >= PARTS_FROM_ROWS else 1
+        parts = [(_typed_sql(query.where(schema.observations.c.id.between(lo, hi)), dialect), hi - lo + 1)
+                 for lo, hi in _id_ranges(greatest, readers)] if readers > 1 else [(_typed_sql(query, dialect), greatest)]
+        with ThreadPoolExecutor(len(parts)) as pool:
+            return pa.concat_tables(pool.map(lambda part: _read_part(path, *part), parts))
+    except (adbc_dbapi.Error, sqlite3.Error) as exc:
         raise unreachable(url, exc) from exc
 
 
+def _id_ranges(greatest: int, parts: int) -> list[tuple[int, int]]:
+    """``parts`` ranges of rowids, of about equal length, covering 1 .. greatest."""
+    step = -(-greatest // parts)
+    return [(lo, min(lo + step - 1, greatest)) for lo in range(1, greatest + 1, step)]
+
+
+# Texts, a whole number and a real, as a first row: the driver types each column by what it meets first.
+_TYPED = {"year": 0, "value": 0.0}
+
+
+def _typed_sql(query: Select, dialect: Dialect) -> str:
+    """The query, its literals inlined, after one row of typed placeholders (cut off again by :func:`_read_part`).
+
+    The ADBC driver takes each column's Arrow type from its first batch and refuses a later value of another
+    type (a note column empty for a million rows, then a text); with the placeholder first, every batch
+    agrees, however the rows fall into batches."""
+    first = select(*(literal(_TYPED.get(c, "")).label(c) for c in FRAME_COLUMNS))
+    return str(union_all(first, query).compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _read_part(path: str, sql: str, rows: int) -> pa.Table:
+    """The rows of one query on a connection of its own, the typed first row cut off.
+
+    ``rows`` (the rowids the query can meet) sizes the batch so that the rows come in one: the driver
+    reserves a whole batch up front, so the bound must not be far beyond the store."""
+    with adbc_sqlite.connect(path) as db, db.cursor() as cur:
+        cur.adbc_statement.set_options(**{adbc_driver_sqlite.StatementOptions.BATCH_ROWS.value: str(max(rows, 1) + 1)})
+        cur.execute(sql)
+        table = cur.fetch_arrow_table()
+    return table.slice(1)
+
+
 def _arrow_frame(table: pa.Table) -> pd.DataFrame:
-    """The frame of an Arrow table of FRAME_COLUMNS: years and values as numpy numbers, texts as pandas'
-    ``str`` columns on the same Arrow buffers; a column with no value at all (which the SQLite driver types as
-    int64) is all None, as an object column."""
+    """The frame of an Arrow table of FRAME_COLUMNS: years and values as numpy numbers, every text column as a
+    pandas categorical (see :func:`_categories`)."""
     data: dict[str, object] = {}
     for name in FRAME_COLUMNS:
         col = table.column(name)
+        # Numbers are copied out: a view would keep the driver's whole batch (every column) alive with the frame.
         if name == "year":
-            data[name] = col.cast(pa.int64()).to_numpy()
+            data[name] = col.cast(pa.int64()).to_numpy().copy()
         elif name == "value":
-            data[name] = col.cast(pa.float64()).to_numpy()  # null (a text observation) becomes NaN
-        elif col.null_count < len(col):
-            data[name] = pd.array(col, dtype="str")
+            data[name] = col.cast(pa.float64()).to_numpy().copy()  # null (a text observation) becomes NaN
         else:
-            data[name] = np.full(len(col), None, dtype=object)
+            data[name] = _categories(col)
     return pd.DataFrame(data, columns=FRAME_COLUMNS, copy=False)
+
+
+def _categories(col: pa.ChunkedArray) -> pd.Categorical:
+    """A text column as a categorical: a national store repeats a few thousand names over millions of rows, so
+    a small integer per cell (not a string per cell) keeps the frame a fifth of the size and lets every later
+    grouping skip hashing the texts. The categories are sorted, so sorting by a column sorts by its text; a
+    missing cell is NaN, as in pandas' ``str`` columns. A column with no value at all (which the SQLite driver
+    types as int64) is read as texts, all missing."""
+    texts = col if col.type == pa.string() else col.cast(pa.string())
+    encoded = texts.dictionary_encode().unify_dictionaries().to_pandas()
+    return encoded.array.reorder_categories(encoded.cat.categories.sort_values())
 
 
 def _frame_by_copy(conn: Connection, query) -> pd.DataFrame:
