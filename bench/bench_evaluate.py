@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import statistics
 import sys
 import tempfile
 import time
@@ -209,6 +210,21 @@ def evaluate_store(url: str, args, queue) -> None:
                "sample": len(sample)})
 
 
+def time_store(url: str, queue) -> None:
+    """Child process: observation_frame + evaluate once more, in a fresh process (times and its peak RSS)."""
+    from planwatch.store import open_store
+
+    store = open_store(url)
+    start = time.perf_counter()
+    frame = store.observation_frame()
+    t_frame = time.perf_counter() - start
+    plan = store.plan()
+    start = time.perf_counter()
+    evaluate(plan, frame, EVAL_YEAR)
+    queue.put({"frame": t_frame, "evaluate": time.perf_counter() - start, "rss": peak_mb()})
+    store.dispose()
+
+
 def frame_floor(url: str, queue) -> None:
     """Child process: the frame's floor, the same rows read by one SELECT into numpy (bench_store's)."""
     from bench_store import frame_child
@@ -230,6 +246,7 @@ def store_backed(backend: str, args, tmp: Path) -> None:
     try:
         build = in_child(build_store, url, args)["build"]
         r = in_child(evaluate_store, url, args)
+        again = [in_child(time_store, url) for _ in range(args.repeat - 1)]
         floor = in_child(frame_floor, url)
     finally:
         if name:
@@ -242,6 +259,12 @@ def store_backed(backend: str, args, tmp: Path) -> None:
     print(f"  evaluate               {r['evaluate']:7.2f} s  ({r['findings']:,} findings)")
     print(f"  frame + evaluate       {total:7.2f} s  peak RSS {r['rss']:.0f} MB (fresh process, its own), "
           f"traced peak {r['traced'] / 2**20:.0f} MiB")
+    if again:
+        runs = [r, *again]
+        wholes = sorted(x["frame"] + x["evaluate"] for x in runs)
+        print(f"  {len(runs)} fresh processes    frame + evaluate " + ", ".join(f"{x['frame']:.2f}+{x['evaluate']:.2f}"
+              for x in runs) + f" s; median {statistics.median(wholes):.2f} s; peak RSS "
+              + ", ".join(f"{x['rss']:.0f}" for x in runs) + " MB")
     print(f"  naive (extrapolated)   {naive_total:7.1f} s  = rows fetched one by one into dicts "
           f"{r['naive_frame']:.1f} s ({r['baseline_rows']:,} rows measured) + per-region loop "
           f"{r['naive_eval']:.1f} s ({r['sample']} regions measured)")
@@ -255,6 +278,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=20, help="regions in the naive baseline's subsample")
     parser.add_argument("--baseline-rows", type=int, default=20000, help="rows the naive frame baseline fetches")
     parser.add_argument("--store", default="sqlite,postgresql", help="backends for the store-backed part, or none")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="fresh processes timing frame + evaluate per backend (the machine is noisy: the median)")
     args = parser.parse_args()
     in_memory(args)
     if args.store != "none":

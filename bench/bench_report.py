@@ -76,7 +76,7 @@ def synthetic_inputs(n_indicators: int = 200, seed: int = 7) -> dict:
             findings.append(Finding(
                 indicator_id=ind_id, no=str(n), indicator=f"示例指标{n}", category=indicators[-1].category,
                 attribute=indicators[-1].attribute, unit=unit, region=region, year=2024, kind=TargetKind.level,
-                target_text=str(target), status=status, warning=status == Status.lagging,
+                target_text=str(target), status=status, warning_level=2 if status == Status.lagging else None,
                 actual=None if status == Status.no_data else value, actual_year=None if status == Status.no_data else 2024,
                 baseline=base, target=target, expected=round(base + 0.8 * (target - base), 2),
                 completion=round(completion, 4), time_elapsed=0.8, projection=round(value * 1.06, 2),

@@ -5,6 +5,7 @@ import math
 import pytest
 
 from planwatch.evaluate import evaluate
+from planwatch.presentation import FindingView
 
 
 def test_annual_growth_from_two_levels(kit):
@@ -84,7 +85,7 @@ def test_comparative_unknown_reference(kit):
 def test_assigned_pending_then_entered(city_plan, kit):
     frame = kit.frame_of(("T2-14", kit.CITY, 2021, 3, "annual_growth"), ("T2-14", kit.CITY, 2022, 3, "annual_growth"))
     f = kit.by_id(evaluate(city_plan, frame, 2022))["T2-14"]
-    assert f.status == "pending_target" and f.status_label == "待下达"
+    assert f.status == "pending_target" and FindingView(f, final=False).status_label == "待下达"
     # The province assigns [13.5]: realised 1 − 0.97² = 5.91 %; completion ln(0.9409)/ln(0.865) = 0.41870
     # vs time 0.4 → on_track.
     plan = city_plan.model_copy(deep=True)
@@ -105,7 +106,7 @@ def test_maintain_and_text(kit):
     found = kit.by_id(evaluate(plan, kit.frame_of(("T2-40", kit.CITY, 2022, 166.0)), 2022))
     assert found["T2-40"].status == "lagging" and found["T2-40"].warning
     found = kit.by_id(evaluate(plan, kit.frame_of(("T2-40", kit.CITY, 2025, 167.0)), 2025))
-    assert found["T2-40"].status == "achieved" and found["T2-40"].status_label == "已实现"
+    assert found["T2-40"].status == "achieved" and FindingView(found["T2-40"], final=True).status_label == "已实现"
 
 
 def test_every_target_kind_has_a_rule_and_a_label():

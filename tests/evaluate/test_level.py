@@ -3,6 +3,7 @@
 import pytest
 
 from planwatch.evaluate import evaluate
+from planwatch.presentation import FindingView
 
 
 def test_gdp_geometric_path_2024(city_plan, kit):
@@ -27,7 +28,7 @@ def test_gdp_geometric_path_2024(city_plan, kit):
     assert f.projection_year == 2027
     assert f.gap == pytest.approx(9000 - 7569.5)
     # 0.6473 < 0.8 − 0.05 → lagging
-    assert f.status == "lagging" and f.status_label == "滞后" and f.warning
+    assert f.status == "lagging" and FindingView(f, final=False).status_label == "滞后" and f.warning
     assert f.sources == ["src:T2-1:嘉兴市:2024"]
     assert f.explanation.startswith("2024年实际7569.5亿元，按计划路径应达8158.62亿元，完成进度64.7%，时间进度80.0%")
     assert f.explanation.endswith("滞后。")
@@ -48,7 +49,7 @@ def test_pm25_lower_is_better_achieved_early(city_plan, kit):
     # 28 → 27以下; 2021 actual 26 ≤ 27 → achieved (提前实现), completion (26−28)/(27−28) = 2.
     frame = kit.frame_of(("T2-18", kit.CITY, 2021, 26), ("T2-18", kit.CITY, 2020, 28))
     f = kit.by_id(evaluate(city_plan, frame, 2022))["T2-18"]
-    assert f.status == "achieved" and f.status_label == "提前实现"
+    assert f.status == "achieved" and FindingView(f, final=False).status_label == "提前实现"
     assert f.completion == pytest.approx(2.0) and f.actual_year == 2021 and not f.warning
     assert f.gap == pytest.approx(-1.0)  # 1 unit better than needed
 
@@ -97,7 +98,7 @@ def test_no_data_and_text_only(city_plan, kit):
     frame = kit.frame_of(("T2-6", kit.CITY, 2022, "全省第一"))
     found = kit.by_id(evaluate(city_plan, frame, 2022))
     assert found["T2-6"].status == "not_assessable" and "全省第一" in found["T2-6"].explanation
-    assert found["T2-1"].status == "no_data" and found["T2-1"].status_label == "无数据"
+    assert found["T2-1"].status == "no_data" and FindingView(found["T2-1"], final=False).status_label == "无数据"
     assert found["T2-1"].time_elapsed == pytest.approx(0.4)
 
 

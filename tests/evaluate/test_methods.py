@@ -5,6 +5,7 @@ import math
 import pytest
 
 from planwatch.evaluate import evaluate
+from planwatch.presentation import FindingView
 
 
 def _gdp(kit, city_plan, method):
@@ -47,8 +48,8 @@ def test_rate_indicator_uses_cagr_as_published(city_plan, kit):
 def test_final_year_not_achieved(city_plan, kit):
     frame = kit.frame_of(("T2-1", kit.CITY, 2025, 8500.0), ("T2-18", kit.CITY, 2025, 26.95))
     found = kit.by_id(evaluate(city_plan, frame, 2025))
-    assert found["T2-1"].status == "not_achieved" and found["T2-1"].status_label == "未实现"
-    assert found["T2-18"].status == "achieved" and found["T2-18"].status_label == "已实现"
+    assert found["T2-1"].status == "not_achieved" and FindingView(found["T2-1"], final=True).status_label == "未实现"
+    assert found["T2-18"].status == "achieved" and FindingView(found["T2-18"], final=True).status_label == "已实现"
     assert math.isclose(found["T2-1"].time_elapsed, 1.0)
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from planwatch.evaluate import evaluate_previous_plan
+from planwatch.presentation import FindingView
 
 
 def _rows(kit):
@@ -53,7 +54,7 @@ def test_previous_plan_rows(kit):
         ("T1-19", "[18.5]/[17.6]（省下达）", "not_assessable"),
     ]
     gdp = a.findings[0]
-    assert gdp.actual == 5509.5 and gdp.status_label == "已实现" and gdp.year == 2020
+    assert gdp.actual == 5509.5 and FindingView(gdp, final=True).status_label == "已实现" and gdp.year == 2020
     assert gdp.completion == pytest.approx((5509.5 - 3517.1) / (5000 - 3517.1))
     assert a.findings[1].explanation == "表中所列2020年完成情况为6.59%，未达到目标7%以上，未实现。"
     assert (a.period_start, a.period_end, a.region) == (2016, 2020, "嘉兴市")

@@ -24,7 +24,7 @@ END_CASES = [
 def test_end_of_period_grades(city_plan, kit, actual, completion, status, label):
     f = kit.by_id(evaluate(city_plan, kit.frame_of(("T2-1", kit.CITY, 2025, actual)), 2025))["T2-1"]
     assert f.completion == pytest.approx(completion, abs=1e-4)
-    assert (f.status, f.status_label) == (status, label)
+    assert (f.status, FindingView(f, final=True).status_label) == (status, label)
 
 
 def test_growth_near_miss_is_nearly_achieved(city_plan, kit):
@@ -32,7 +32,7 @@ def test_growth_near_miss_is_nearly_achieved(city_plan, kit):
     # growth is ln(1.0659)/ln(1.07) = 0.063821/0.067659 = 0.9433 ≥ 0.9 → 基本完成 (the 6.59 vs 7以上).
     frame = kit.frame_of(*[("T2-2", kit.CITY, y, 6.59, "annual_growth") for y in range(2021, 2026)])
     f = kit.by_id(evaluate(city_plan, frame, 2025))["T2-2"]
-    assert f.status == "nearly_achieved" and f.status_label == "基本完成"
+    assert f.status == "nearly_achieved" and FindingView(f, final=True).status_label == "基本完成"
     assert f.actual == pytest.approx(6.59)
 
 

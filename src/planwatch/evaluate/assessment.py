@@ -30,7 +30,7 @@ from planwatch.model import (
     observed_kind,
     observed_unit,
 )
-from planwatch.vocabulary import is_final, status_label
+from planwatch.vocabulary import is_final
 
 from . import comparative, cumulative, rules, warning
 from .comparability import is_total, not_comparable_reason
@@ -356,7 +356,6 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
     ind, t, m, kind = b.indicator, b.target, b.measures, b.kind
     a = m.arrays
     statuses = [_STATUS[s] for s in b.status.tolist()]
-    labels = {s: status_label(s, final=final) for s in set(statuses)}
     cats = b.category.tolist()
     inf = float("inf")
     ratios = [None if r is None or r in (inf, -inf) else r for r in _optional(np.asarray(b.ratio, float))]
@@ -380,7 +379,7 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
                          method_label=module.LABEL, rule_note=m.rule_note, final=final,
                          category_labels=[module.CATEGORY_LABELS.get(c) if c else None for c in cats])
     region_names = [str(r) for r in b.regions.tolist()]
-    rows = zip(region_names, statuses, warnings, cols["actual"], bounds, actual_years, cols["baseline"],
+    rows = zip(region_names, statuses, cols["actual"], bounds, actual_years, cols["baseline"],
                cols["expected"], cols["target"], cols["completion"], shares, cols["gap"], cols["required_rate"],
                cols["observed_rate"], cols["projection"], projection_years, ratios, cats, a["sources"], texts, stale,
                b.vintages.tolist(), levels, outlooks, per_row["rebased_baseline"], per_row["rebased_completion"],
@@ -389,8 +388,7 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
     return [_finding({
         "indicator_id": ind.id, "no": ind.no, "indicator": ind.name, "category": ind.category,
         "attribute": ind.attribute, "unit": ind.unit, "region": region, "year": year, "kind": kind,
-        "target_text": t.text, "status": status, "status_label": labels[status], "warning": warning,
-        "actual": actual, "actual_bound": bound, "actual_year": ay, "baseline": base, "expected": expected,
+        "target_text": t.text, "status": status, "actual": actual, "actual_bound": bound, "actual_year": ay, "baseline": base, "expected": expected,
         "target": target, "completion": completion, "time_elapsed": share, "gap": gap, "required_rate": required,
         "observed_rate": observed, "projection": projection, "projection_year": py, "method": method,
         "ratio": ratio, "category_code": cat, "sources": list(sources or []), "explanation": text, "line": ind.line,
@@ -398,7 +396,7 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
         "vintage": vintage, "warning_level": level, "outlook": outlook, "rate_unit": m.rate_unit,
         "rebased_baseline": rebased, "rebased_completion": rebased_share, "derived": derived,
         "location": ind.location,
-    }) for (region, status, warning, actual, bound, ay, base, expected, target, completion, share, gap, required,
+    }) for (region, status, actual, bound, ay, base, expected, target, completion, share, gap, required,
             observed, projection, py, ratio, cat, sources, text, old, vintage, level, outlook, rebased,
             rebased_share, derived) in rows]
 

@@ -37,7 +37,7 @@ from planwatch.model import (
 )
 from planwatch.series_match import SeriesIndex
 from planwatch.store.series_matches import SeriesLinks, parse_ref
-from planwatch.vocabulary import plan_label
+from planwatch.vocabulary import plan_label, status_label
 
 from .assessment import plan_years
 from .previous import evaluate_previous_plan, outcome_unit
@@ -338,7 +338,8 @@ def _table1_reading(member: FamilyMember, ind: Indicator, judged: Assessment) ->
         return ComparisonRow(member, ind)
     return ComparisonRow(member, ind, outcome=finding.actual, outcome_year=finding.actual_year,
                          outcome_unit=outcome_unit(ind, ind.target, finding.kind),
-                         status=finding.status, status_label=finding.status_label, judged_year=judged.year,
+                         status=finding.status, status_label=status_label(finding.status, final=judged.final),
+                         judged_year=judged.year,
                          basis=PREVIOUS)
 
 
@@ -355,7 +356,7 @@ def _stored_reading(member: FamilyMember, ind: Indicator, readings: Readings) ->
     if finding is None:
         return ComparisonRow(member, ind)
     row = ComparisonRow(member, ind, outcome_unit=observed_unit(ind.target.kind, ind.unit), status=finding.status,
-                        status_label=finding.status_label, judged_year=year,
+                        status_label=status_label(finding.status, final=judged.final), judged_year=year,
                         basis=FINAL if judged.final else PROGRESS)
     if finding.actual is None or finding.actual_year is None:
         return row

@@ -139,8 +139,7 @@ def _finding(ind: Indicator, target: Target, settings: EvaluationSettings, end: 
         gap = target.value - actual
     return Finding(
         indicator_id=ind.id, no=ind.no, indicator=ind.name, category=ind.category, attribute=ind.attribute,
-        unit=ind.unit, region=region, year=end or 0, kind=kind, target_text=target.text, status=status,
-        status_label=status_label(status, final=True), actual=actual,
+        unit=ind.unit, region=region, year=end or 0, kind=kind, target_text=target.text, status=status, actual=actual,
         actual_year=(ind.outcome.year if ind.outcome and ind.outcome.year else end),
         baseline=base, target=target.value, completion=completion, time_elapsed=1.0, gap=gap,
         method=METHOD, explanation=explanation, line=ind.line,

@@ -139,6 +139,7 @@ class FindingView:
         data = self.finding.model_dump(mode="json")
         data.update(
             data_year=self.finding.actual_year,
+            warning=self.finding.warning,
             status_label=self.status_label,
             status_text=self.status_text,
             colour=self.colour,
