@@ -24,6 +24,15 @@ def _fill(store) -> None:
                             Observation(indicator="T2-9", region="海宁市", year=2024, text="增长9.3%", kind="text")])
 
 
+def _filled_file_store(tmp_path, hand_plan):
+    """A SQLite store in a file (``tmp_path``/store.db), holding the hand plan and :func:`_fill`'s figures."""
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    store.init()
+    store.load_plan(hand_plan, source="hand")
+    _fill(store)
+    return store
+
+
 def _rows(frame: pd.DataFrame) -> list[tuple]:
     return sorted(tuple(None if isinstance(v, float) and math.isnan(v) else v for v in r)
                   for r in frame.itertuples(index=False))
@@ -55,10 +64,7 @@ def test_texts_are_categories_in_sorted_order_not_an_object_per_cell(hand_store)
 
 
 def test_a_large_store_is_read_in_parts_into_the_same_frame(tmp_path, hand_plan, monkeypatch):
-    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
-    store.init()
-    store.load_plan(hand_plan, source="hand")
-    _fill(store)
+    store = _filled_file_store(tmp_path, hand_plan)
     whole = _rows(store.observation_frame())
     monkeypatch.setattr(obs_db, "PARTS_FROM_ROWS", 1)
     monkeypatch.setattr(obs_db.os, "cpu_count", lambda: 8)
@@ -75,10 +81,7 @@ def test_reading_the_frame_leaves_a_writers_lock_in_place(tmp_path, hand_plan):
     """The Arrow driver carries its own SQLite: had it opened the store file, closing it would drop every POSIX
     lock this process holds on the file, and another process could write beside our open write transaction."""
     path = tmp_path / "store.db"
-    store = open_store(f"sqlite:///{path}")
-    store.init()
-    store.load_plan(hand_plan, source="hand")
-    _fill(store)
+    store = _filled_file_store(tmp_path, hand_plan)
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("UPDATE observations SET note = '未提交' WHERE id = 1")
@@ -125,10 +128,7 @@ def test_a_text_after_many_empty_rows_is_read(hand_store):
 
 
 def test_a_value_sqlite_kept_as_text_is_no_value(tmp_path, hand_plan):
-    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
-    store.init()
-    store.load_plan(hand_plan, source="hand")
-    _fill(store)
+    store = _filled_file_store(tmp_path, hand_plan)
     with store.begin() as conn:  # a REAL column keeps a text that does not read as a number
         conn.exec_driver_sql("UPDATE observations SET value = '约1000' WHERE region = '南湖区' AND year = 2020")
     frame = store.observation_frame()
