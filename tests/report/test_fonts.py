@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
+import matplotlib
 import pytest
 from matplotlib import font_manager, ft2font
 
@@ -20,9 +22,30 @@ def test_found_font_covers_chinese():
     assert not fonts.covers(font_manager.findfont("DejaVu Sans"), "嘉兴")
 
 
+def test_a_last_resort_font_of_boxes_does_not_count_as_chinese():
+    """matplotlib ships LastResortHE: every code point is in its charmap, each drawn as its block's box."""
+    last_resort = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "LastResortHE-Regular.ttf"
+    assert ord("嘉") in ft2font.FT2Font(str(last_resort)).get_charmap()
+    assert not fonts.covers(last_resort)
+
+
+def test_a_font_installed_after_matplotlibs_cache_is_found(monkeypatch):
+    """The cache written before fonts-wqy-* was installed lists no CJK face: the system's fonts are looked at."""
+    before_install = [e for e in font_manager.fontManager.ttflist if e.name == "DejaVu Sans" or "Last Resort" in e.name]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", before_install)
+    fonts.cjk_font.cache_clear()
+    try:
+        found = fonts.cjk_font()
+    finally:
+        fonts.cjk_font.cache_clear()
+    assert found.family == "WenQuanYi Micro Hei" and fonts.covers(found.path)
+    assert found.family in {e.name for e in font_manager.fontManager.ttflist}  # added: charts can name it
+
+
 def test_missing_font_raises_with_apt_package(monkeypatch):
     latin_only = [e for e in font_manager.fontManager.ttflist if "DejaVu" in e.name]
     monkeypatch.setattr(font_manager.fontManager, "ttflist", latin_only)
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda: [e.fname for e in latin_only])
     fonts.cjk_font.cache_clear()
     try:
         with pytest.raises(PlanwatchError, match="fonts-wqy-microhei"):

@@ -44,14 +44,18 @@ class CJKFont:
 
 
 def covers(path: str | Path, text: str = PROBE_TEXT) -> bool:
-    """True if the font file at ``path`` has a glyph for every character of ``text``."""
+    """True if the font file at ``path`` draws every character of ``text`` with a glyph of its own.
+
+    A charmap entry is not enough: a last-resort font (matplotlib ships one) maps every code point to one
+    box per Unicode block, so the characters of ``text`` must also get different glyphs."""
     from matplotlib import ft2font
 
     try:
         charmap = ft2font.FT2Font(str(path)).get_charmap()
     except (OSError, RuntimeError, ValueError):
         return False
-    return all(ord(ch) in charmap for ch in text)
+    glyphs = [charmap.get(ord(ch)) for ch in set(text)]
+    return None not in glyphs and len(set(glyphs)) == len(glyphs)
 
 
 def _rank(family: str) -> int:
@@ -63,14 +67,27 @@ def _rank(family: str) -> int:
 
 @lru_cache(maxsize=1)
 def cjk_font() -> CJKFont:
-    """The best installed CJK font known to matplotlib; PlanwatchError naming the apt package if none."""
+    """The best installed CJK font; PlanwatchError naming the apt package if none.
+
+    matplotlib lists the fonts it found when its cache was first written; a font installed after that
+    (fonts-wqy-* put on the machine after the first chart) is looked for among the system's fonts and
+    added, rather than reported missing."""
     from matplotlib import font_manager
 
-    candidates = sorted(
-        {(entry.name, entry.fname) for entry in font_manager.fontManager.ttflist},
-        key=lambda item: (_rank(item[0]), item[0], item[1]),
-    )
-    for family, fname in candidates:
+    found = _best_covering({(entry.name, entry.fname) for entry in font_manager.fontManager.ttflist})
+    if found is None:
+        for fname in font_manager.findSystemFonts():
+            if covers(fname):
+                font_manager.fontManager.addfont(fname)
+        found = _best_covering({(entry.name, entry.fname) for entry in font_manager.fontManager.ttflist})
+    if found is None:
+        raise PlanwatchError("未找到可显示中文的字体，图表中的汉字将无法显示。请先安装中文字体：" + APT_HINT)
+    return found
+
+
+def _best_covering(fonts: set[tuple[str, str]]) -> CJKFont | None:
+    """The preferred one of these (family, file) pairs whose file covers the probe text, if any."""
+    for family, fname in sorted(fonts, key=lambda item: (_rank(item[0]), item[0], item[1])):
         if covers(fname):
             return CJKFont(family=family, path=Path(fname))
-    raise PlanwatchError("未找到可显示中文的字体，图表中的汉字将无法显示。请先安装中文字体：" + APT_HINT)
+    return None
