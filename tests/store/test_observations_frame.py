@@ -7,9 +7,12 @@ import math
 import sqlite3
 import subprocess
 import sys
+import tempfile
 
 import pandas as pd
+import pytest
 
+from planwatch.errors import StoreError
 from planwatch.model import Observation
 from planwatch.store import observations as obs_db
 from planwatch.store import open_store
@@ -153,3 +156,15 @@ def test_an_empty_store_gives_an_empty_frame_of_the_columns(hand_store):
     frame = hand_store.observation_frame()
     assert list(frame.columns) == obs_db.FRAME_COLUMNS and len(frame) == 0
     assert [str(frame[c].dtype) for c in ("year", "value")] == ["int64", "float64"]
+
+
+def test_no_room_for_the_copy_is_a_clear_error(tmp_path, hand_plan, monkeypatch):
+    store = _filled_file_store(tmp_path, hand_plan)
+    not_a_directory = tmp_path / "tmp"
+    not_a_directory.write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(not_a_directory))
+    with pytest.raises(StoreError, match=r"无法在临时目录 .*tmp 中复制数据库.*TMPDIR"):
+        store.observation_frame()
+    monkeypatch.undo()
+    assert len(store.observation_frame()) == 10
+    store.dispose()

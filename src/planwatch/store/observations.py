@@ -34,6 +34,7 @@ import pyarrow.csv as pa_csv
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, literal, select, text, union_all
 from sqlalchemy.engine import Connection, Dialect
 
+from planwatch.errors import StoreError
 from planwatch.model import Observation
 from planwatch.vintages import revision_order, vintage_rank
 
@@ -433,11 +434,15 @@ def _frame_by_arrow(conn: Connection, query: Select) -> pd.DataFrame:
     in parts at once (:func:`_read_arrow`), none of them able to see another state."""
     raw = conn.connection.driver_connection
     assert isinstance(raw, sqlite3.Connection), "the SQLite store runs on the standard sqlite3 driver"
-    with tempfile.TemporaryDirectory(prefix="planwatch-frame-") as tmp:
-        path = str(Path(tmp) / "store.db")
-        with closing(sqlite3.connect(path)) as copy:
-            raw.backup(copy)
-        return _arrow_frame(_read_arrow(path, query, conn.dialect, str(conn.engine.url)))
+    try:
+        with tempfile.TemporaryDirectory(prefix="planwatch-frame-") as tmp:
+            path = str(Path(tmp) / "store.db")
+            with closing(sqlite3.connect(path)) as copy:
+                raw.backup(copy)
+            return _arrow_frame(_read_arrow(path, query, conn.dialect, str(conn.engine.url)))
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"无法在临时目录 {tempfile.gettempdir()} 中复制数据库以读取观测数据：{exc}。该目录需要与数据库文件"
+                         "同样大小的空闲空间；可用环境变量 TMPDIR 指定其他目录") from exc
 
 
 GREATEST_ID = "SELECT coalesce(max(id), 0) FROM observations"
