@@ -388,9 +388,10 @@ def _block_findings(b: Block, year: int, method: str, module, final: bool, stale
     return [_finding({
         "indicator_id": ind.id, "no": ind.no, "indicator": ind.name, "category": ind.category,
         "attribute": ind.attribute, "unit": ind.unit, "region": region, "year": year, "kind": kind,
-        "target_text": t.text, "status": status, "actual": actual, "actual_bound": bound, "actual_year": ay, "baseline": base, "expected": expected,
-        "target": target, "completion": completion, "time_elapsed": share, "gap": gap, "required_rate": required,
-        "observed_rate": observed, "projection": projection, "projection_year": py, "method": method,
+        "target_text": t.text, "status": status, "actual": actual, "actual_bound": bound, "actual_year": ay,
+        "baseline": base, "expected": expected, "target": target, "completion": completion, "time_elapsed": share,
+        "gap": gap, "required_rate": required, "observed_rate": observed, "projection": projection,
+        "projection_year": py, "method": method,
         "ratio": ratio, "category_code": cat, "sources": list(sources or []), "explanation": text, "line": ind.line,
         "stale": old, "path": b.path, "base_year": b.base_year, "target_year": b.end_year,
         "vintage": vintage, "warning_level": level, "outlook": outlook, "rate_unit": m.rate_unit,

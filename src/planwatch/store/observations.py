@@ -439,7 +439,8 @@ def _frame_by_arrow(conn: Connection, query: Select) -> pd.DataFrame:
             path = str(Path(tmp) / "store.db")
             with closing(sqlite3.connect(path)) as copy:
                 raw.backup(copy)
-            return _arrow_frame(_read_arrow(path, query, conn.dialect, str(conn.engine.url)))
+                greatest = int(copy.execute(GREATEST_ID).fetchone()[0])
+            return _arrow_frame(_read_arrow(path, query, greatest, conn.dialect, str(conn.engine.url)))
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"无法在临时目录 {tempfile.gettempdir()} 中复制数据库以读取观测数据：{exc}。该目录需要与数据库文件"
                          "同样大小的空闲空间；可用环境变量 TMPDIR 指定其他目录") from exc
@@ -452,18 +453,16 @@ PARTS_FROM_ROWS = 200_000
 READERS = 4
 
 
-def _read_arrow(path: str, query: Select, dialect: Dialect, url: str) -> pa.Table:
-    """The query's rows from the private copy at ``path``, as one Arrow table, read in parts by rowid range
-    where the store is large (nobody writes the copy, so every part reads the same rows)."""
+def _read_arrow(path: str, query: Select, greatest: int, dialect: Dialect, url: str) -> pa.Table:
+    """The query's rows from the private copy at ``path`` (rowids up to ``greatest``), as one Arrow table, read in
+    parts by rowid range where the store is large (nobody writes the copy, so every part reads the same rows)."""
     try:
-        with closing(sqlite3.connect(path)) as copy:
-            greatest = int(copy.execute(GREATEST_ID).fetchone()[0])
         readers = min(os.cpu_count() or 1, READERS) if greatest >= PARTS_FROM_ROWS else 1
         parts = [(_typed_sql(query.where(schema.observations.c.id.between(lo, hi)), dialect), hi - lo + 1)
-                 for lo, hi in _id_ranges(greatest, readers)] if readers > 1 else [(_typed_sql(query, dialect), greatest)]
+                 for lo, hi in _id_ranges(max(greatest, 1), readers)]
         with ThreadPoolExecutor(len(parts)) as pool:
             return pa.concat_tables(pool.map(lambda part: _read_part(path, *part), parts))
-    except (adbc_dbapi.Error, sqlite3.Error) as exc:
+    except adbc_dbapi.Error as exc:
         raise unreachable(url, exc) from exc
 
 
@@ -493,7 +492,7 @@ def _read_part(path: str, sql: str, rows: int) -> pa.Table:
     ``rows`` (the rowids the query can meet) sizes the batch so that the rows come in one: the driver
     reserves a whole batch up front, so the bound must not be far beyond the store."""
     with adbc_sqlite.connect(path) as db, db.cursor() as cur:
-        cur.adbc_statement.set_options(**{adbc_driver_sqlite.StatementOptions.BATCH_ROWS.value: str(max(rows, 1) + 1)})
+        cur.adbc_statement.set_options(**{adbc_driver_sqlite.StatementOptions.BATCH_ROWS.value: str(rows + 1)})
         cur.execute(sql)
         table = cur.fetch_arrow_table()
     return table.slice(1)
@@ -519,10 +518,8 @@ def _categories(col: pa.ChunkedArray) -> pd.Categorical:
     """A text column as a categorical: a national store repeats a few thousand names over millions of rows, so
     a small integer per cell (not a string per cell) keeps the frame a fifth of the size and lets every later
     grouping skip hashing the texts. The categories are sorted, so sorting by a column sorts by its text; a
-    missing cell is NaN, as in pandas' ``str`` columns. A column with no value at all (which the SQLite driver
-    types as int64) is read as texts, all missing."""
-    texts = col if col.type == pa.string() else col.cast(pa.string())
-    encoded = texts.dictionary_encode().unify_dictionaries().to_pandas()
+    missing cell is NaN, as in pandas' ``str`` columns."""
+    encoded = col.dictionary_encode().unify_dictionaries().to_pandas()
     return encoded.array.reorder_categories(encoded.cat.categories.sort_values())
 
 
