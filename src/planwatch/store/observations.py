@@ -495,6 +495,8 @@ def _read_part(path: str, sql: str, rows: int) -> pa.Table:
         cur.adbc_statement.set_options(**{adbc_driver_sqlite.StatementOptions.BATCH_ROWS.value: str(rows + 1)})
         cur.execute(sql)
         table = cur.fetch_arrow_table()
+    # SQLite runs a UNION ALL's arms in order: the placeholder comes first (year 0 is no observation's year).
+    assert table.num_rows and table.column("year")[0].as_py() == 0, "the typed placeholder row comes first"
     return table.slice(1)
 
 
