@@ -74,20 +74,23 @@ def cjk_font() -> CJKFont:
     added, rather than reported missing."""
     from matplotlib import font_manager
 
-    found = _best_covering({(entry.name, entry.fname) for entry in font_manager.fontManager.ttflist})
+    found = _best_listed()
     if found is None:
         for fname in font_manager.findSystemFonts():
             if covers(fname):
                 font_manager.fontManager.addfont(fname)
-        found = _best_covering({(entry.name, entry.fname) for entry in font_manager.fontManager.ttflist})
+        found = _best_listed()
     if found is None:
         raise PlanwatchError("未找到可显示中文的字体，图表中的汉字将无法显示。请先安装中文字体：" + APT_HINT)
     return found
 
 
-def _best_covering(fonts: set[tuple[str, str]]) -> CJKFont | None:
-    """The preferred one of these (family, file) pairs whose file covers the probe text, if any."""
-    for family, fname in sorted(fonts, key=lambda item: (_rank(item[0]), item[0], item[1])):
+def _best_listed() -> CJKFont | None:
+    """The preferred font matplotlib lists whose file covers the probe text, if any."""
+    from matplotlib import font_manager
+
+    listed = {(entry.name, entry.fname) for entry in font_manager.fontManager.ttflist}
+    for family, fname in sorted(listed, key=lambda item: (_rank(item[0]), item[0], item[1])):
         if covers(fname):
             return CJKFont(family=family, path=Path(fname))
     return None
