@@ -439,16 +439,29 @@ def _frame_by_arrow(conn: Connection, query: Select) -> pd.DataFrame:
     in parts at once (:func:`_read_arrow`), none of them able to see another state."""
     raw = conn.connection.driver_connection
     assert isinstance(raw, sqlite3.Connection), "the SQLite store runs on the standard sqlite3 driver"
+    url = str(conn.engine.url)
     try:
         with tempfile.TemporaryDirectory(prefix="planwatch-frame-") as tmp:
             path = str(Path(tmp) / "store.db")
             with closing(sqlite3.connect(path)) as copy:
                 raw.backup(copy)
                 greatest = int(copy.execute(GREATEST_ID).fetchone()[0])
-            return _arrow_frame(_read_arrow(path, query, greatest, conn.dialect, str(conn.engine.url)))
-    except (OSError, sqlite3.Error) as exc:
-        raise StoreError(f"无法在临时目录 {tempfile.gettempdir()} 中复制数据库以读取观测数据：{exc}。该目录需要与数据库文件"
-                         "同样大小的空闲空间；可用环境变量 TMPDIR 指定其他目录") from exc
+            return _arrow_frame(_read_arrow(path, query, greatest, conn.dialect, url))
+    except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorname", None) not in _NO_ROOM:
+            raise unreachable(url, exc) from exc  # the store's own side: locked, damaged, gone
+        raise _no_room_for_copy(exc) from exc
+    except OSError as exc:
+        raise _no_room_for_copy(exc) from exc
+
+
+# What SQLite says when the copy cannot be written: the temporary directory is full, or cannot hold a file.
+_NO_ROOM = ("SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_IOERR_WRITE")
+
+
+def _no_room_for_copy(exc: Exception) -> StoreError:
+    return StoreError(f"无法在临时目录 {tempfile.gettempdir()} 中复制数据库以读取观测数据：{exc}。该目录需要与数据库文件"
+                      "同样大小的空闲空间；可用环境变量 TMPDIR 指定其他目录")
 
 
 GREATEST_ID = "SELECT coalesce(max(id), 0) FROM observations"
